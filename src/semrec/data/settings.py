@@ -1,0 +1,166 @@
+"""One typed settings tree: defaults in code, an optional TOML file, `SEMREC_*` overrides.
+
+Environment variables name a section and a key joined by a double underscore, e.g.
+``SEMREC_TRAIN__SERVE_MODEL=als`` or ``SEMREC_VALIDATION__RATING_MAX=10``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from semrec.data.errors import SettingsError
+from semrec.data.validation import Limits
+
+__all__ = ["SETTINGS_FILE", "ModelSettings", "Settings", "load_settings"]
+
+SETTINGS_FILE = "semrec.toml"
+MODEL_NAMES = ("popularity", "itemknn", "ease", "als", "bpr")
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class ValidationSettings(BaseModel):
+    """Limits applied to every item and event that enters the system."""
+
+    model_config = _FROZEN
+    max_id_length: int = Field(256, ge=1, le=4096)
+    max_text_bytes: int = Field(65536, ge=1)
+    rating_min: float = 0.0
+    rating_max: float = 5.0
+
+    @model_validator(mode="after")
+    def _ratings_ordered(self) -> ValidationSettings:
+        if self.rating_min >= self.rating_max:
+            raise ValueError("rating_min must be below rating_max")
+        return self
+
+    def limits(self) -> Limits:
+        """The validation limits these settings describe."""
+        return Limits(self.max_id_length, self.max_text_bytes, self.rating_min, self.rating_max)
+
+
+class WeightSettings(BaseModel):
+    """How much each event type counts in the interaction matrix (ratings are scaled)."""
+
+    model_config = _FROZEN
+    view: float = 1.0
+    click: float = 2.0
+    add_to_cart: float = 4.0
+    purchase: float = 8.0
+    rate: float = 5.0
+    review: float = 5.0
+    search: float = 0.0
+    skip: float = 0.0
+    half_life_days: float | None = Field(None, gt=0)
+
+
+class ModelSettings(BaseModel):
+    """Hyper-parameters of the models `train()` fits."""
+
+    model_config = _FROZEN
+    als: dict[str, Any] = Field(default_factory=lambda: {"factors": 64, "iterations": 15})
+    bpr: dict[str, Any] = Field(default_factory=dict)
+    ease: dict[str, Any] = Field(default_factory=lambda: {"l2": 500.0})
+    itemknn: dict[str, Any] = Field(default_factory=lambda: {"neighbors": 100})
+    popularity: dict[str, Any] = Field(default_factory=dict)
+
+
+class TrainSettings(BaseModel):
+    """Which models `train()` fits and which one answers `recommend()`."""
+
+    model_config = _FROZEN
+    models: tuple[Literal["popularity", "itemknn", "ease", "als", "bpr"], ...] = (
+        "popularity",
+        "itemknn",
+        "ease",
+        "als",
+    )
+    serve_model: Literal["auto", "popularity", "itemknn", "ease", "als", "bpr"] = "auto"
+    ease_max_items: int = Field(20000, ge=1)
+    keep_snapshots: int = Field(3, ge=1)
+
+    @model_validator(mode="after")
+    def _serves_a_trained_model(self) -> TrainSettings:
+        if "popularity" not in self.models:
+            raise ValueError("models must include 'popularity' (the fallback for unknown users)")
+        if self.serve_model != "auto" and self.serve_model not in self.models:
+            raise ValueError(f"serve_model {self.serve_model!r} is not in models")
+        return self
+
+
+class StoreSettings(BaseModel):
+    """Where and how data is kept."""
+
+    model_config = _FROZEN
+    synchronous: Literal["normal", "full"] = "normal"
+    batch_size: int = Field(10000, ge=1)
+
+
+class Settings(BaseModel):
+    """Every setting of semrec, validated at start-up; unknown keys are refused."""
+
+    model_config = _FROZEN
+    validation: ValidationSettings = Field(default_factory=ValidationSettings)
+    weights: WeightSettings = Field(default_factory=WeightSettings)
+    train: TrainSettings = Field(default_factory=TrainSettings)
+    models: ModelSettings = Field(default_factory=ModelSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from a nested mapping; a bad key or value raises `SettingsError`."""
+        try:
+            return cls.model_validate(dict(data))
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "settings"
+            raise SettingsError(field, first.get("input"), first["msg"]) from None
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith("SEMREC_") or "__" not in key:
+            continue
+        section, _, name = key[len("SEMREC_") :].lower().partition("__")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        tree.setdefault(section, {})[name] = value
+    return tree
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(
+    home: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Defaults, then `<home>/semrec.toml`, then `SEMREC_*` variables, then `overrides`."""
+    tree: dict[str, Any] = {}
+    path = home / SETTINGS_FILE if home is not None else None
+    if path is not None and path.is_file():
+        try:
+            tree = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(str(path), "<file>", f"valid TOML ({exc})") from None
+    tree = _merge(tree, _env_overrides(os.environ if environ is None else environ))
+    tree = _merge(tree, overrides or {})
+    return Settings.from_mapping(tree)

@@ -1,0 +1,97 @@
+"""The train path: event log -> interaction matrix -> fitted models -> a versioned snapshot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from threadpoolctl import threadpool_limits
+
+from semrec.data.errors import NotFittedError
+from semrec.data.settings import Settings
+from semrec.models import EventWeights, Model, build_interactions, make_model
+from semrec.store import Store
+
+__all__ = ["TrainReport", "event_weights", "fit_models"]
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What `train()` did: sizes, the snapshot version and seconds per phase and model."""
+
+    version: int
+    n_users: int
+    n_items: int
+    n_events: int
+    n_interactions: int
+    models: tuple[str, ...]
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data."""
+        return {
+            "version": self.version,
+            "n_users": self.n_users,
+            "n_items": self.n_items,
+            "n_events": self.n_events,
+            "n_interactions": self.n_interactions,
+            "models": list(self.models),
+            "seconds": dict(self.seconds),
+            "skipped": dict(self.skipped),
+        }
+
+
+def event_weights(settings: Settings) -> EventWeights:
+    """The interaction weights that the settings describe."""
+    w, v = settings.weights, settings.validation
+    return EventWeights(
+        view=w.view, click=w.click, add_to_cart=w.add_to_cart, purchase=w.purchase,
+        rate=w.rate, review=w.review, search=w.search, skip=w.skip,
+        rating_min=v.rating_min, rating_max=v.rating_max, half_life_days=w.half_life_days,
+    )
+
+
+def fit_models(
+    store: Store, settings: Settings, on_phase: Callable[[str], None] | None = None
+) -> tuple[TrainReport, dict[str, Model]]:
+    """Fit every configured model on the whole event log and save a snapshot."""
+    seconds: dict[str, float] = {}
+    skipped: dict[str, str] = {}
+    say = on_phase or (lambda _: None)
+    start = time.perf_counter()
+    say("reading events")
+    events = store.all_events()
+    n_items = len(store.item_ids())
+    n_users = int(events.user_idx.max()) + 1 if len(events) else 0
+    if len(events) == 0 or n_items == 0:
+        raise NotFittedError("the recommender (no events to learn from)", "ingest(events)")
+    matrix = build_interactions(
+        events.user_idx, events.item_idx, events.type_codes, events.values, events.timestamps,
+        n_users, n_items, event_weights(settings),
+    )
+    seconds["interactions"] = time.perf_counter() - start
+    models: dict[str, Model] = {}
+    with threadpool_limits(limits=1, user_api="blas"):
+        for name in settings.train.models:
+            if name == "ease" and n_items > settings.train.ease_max_items:
+                skipped[name] = f"{n_items} items > train.ease_max_items"
+                continue
+            say(f"fitting {name}")
+            tick = time.perf_counter()
+            models[name] = make_model(name, getattr(settings.models, name)).fit(matrix)
+            seconds[name] = time.perf_counter() - tick
+    say("saving snapshot")
+    tick = time.perf_counter()
+    version = store.save_snapshot(
+        {name: model.to_arrays() for name, model in models.items()},
+        {"params": {name: model.params for name, model in models.items()}, "n_items": n_items},
+    )
+    seconds["snapshot"] = time.perf_counter() - tick
+    seconds["total"] = time.perf_counter() - start
+    report = TrainReport(
+        version, n_users, n_items, len(events), int(matrix.nnz), tuple(models), seconds, skipped
+    )
+    return report, models

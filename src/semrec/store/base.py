@@ -1,0 +1,139 @@
+"""Store interfaces: catalog, event log, users and model snapshots.
+
+Backends (the embedded SQLite one today; PostgreSQL/Redis later) implement `Store`, which is
+all four; the rest of semrec sees only these protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from semrec.data.records import Event, Item, User
+
+__all__ = [
+    "AppendResult",
+    "Catalog",
+    "EventArrays",
+    "EventLog",
+    "Snapshot",
+    "SnapshotStore",
+    "Store",
+    "UserStore",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append did: new events stored, and events whose id was already stored."""
+
+    accepted: int
+    duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventArrays:
+    """Events as parallel column arrays over dense ids (item_idx is -1 for no item)."""
+
+    user_idx: npt.NDArray[np.int64]
+    item_idx: npt.NDArray[np.int64]
+    type_codes: npt.NDArray[np.int8]
+    values: npt.NDArray[np.float64]
+    timestamps: npt.NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return int(self.user_idx.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A saved set of fitted models: per-model arrays plus JSON metadata."""
+
+    version: int
+    created_at: float
+    meta: Mapping[str, Any]
+    arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]]
+
+
+class Catalog(Protocol):
+    """Items and the dense item index."""
+
+    def upsert_items(self, items: Sequence[Item]) -> int:
+        """Insert or replace items; returns how many were written."""
+
+    def get_item(self, item_id: str) -> Item | None:
+        """The item with this id, or None when the catalog has no metadata for it."""
+
+    def item_ids(self) -> list[str]:
+        """External item ids by dense index (placeholders for event-only items included)."""
+
+    def item_count(self) -> int:
+        """How many dense item indexes exist (catalog items and event-only placeholders)."""
+
+    def item_flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Per dense index: (has catalog metadata, is available)."""
+
+    def item_index(self, item_ids: Sequence[str]) -> list[int]:
+        """Dense indexes of these ids (-1 for unknown ids); creates nothing."""
+
+
+class EventLog(Protocol):
+    """The append-only, idempotent event log."""
+
+    def append_events(self, events: Sequence[Event]) -> AppendResult:
+        """Store events durably; an event id already stored is counted as a duplicate."""
+
+    def all_events(self) -> EventArrays:
+        """Every stored event in arrival order, as arrays."""
+
+    def user_events(self, user_id: str) -> EventArrays:
+        """One user's events in arrival order (empty for an unknown user)."""
+
+    def event_count(self) -> int:
+        """How many events are stored."""
+
+
+class UserStore(Protocol):
+    """Users known from their events."""
+
+    def get_user(self, user_id: str) -> User | None:
+        """The user with this id, or None."""
+
+    def user_count(self) -> int:
+        """How many users have events."""
+
+    def forget_user(self, user_id: str) -> int:
+        """Delete the user and every event of theirs; returns the number of events deleted."""
+
+
+class SnapshotStore(Protocol):
+    """Versioned model snapshots, saved without pickle."""
+
+    def save_snapshot(
+        self, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]], meta: Mapping[str, Any]
+    ) -> int:
+        """Write a new snapshot atomically and return its version."""
+
+    def latest_snapshot(self) -> Snapshot | None:
+        """The newest snapshot, or None when nothing has been trained."""
+
+
+class Store(Catalog, EventLog, UserStore, SnapshotStore, Protocol):
+    """Everything semrec persists."""
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """A transaction: writes inside it all land together or not at all."""
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for `semrec stats`."""
+
+    def close(self) -> None:
+        """Flush and release the store."""
+
+    def iter_items(self) -> Iterator[Item]:
+        """Every item that has catalog metadata."""

@@ -1,0 +1,329 @@
+"""The embedded store: one SQLite file (WAL mode) plus snapshot folders, in a home directory."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from semrec.data.errors import StoreError
+from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES, Event, Item, User
+from semrec.data.validation import Limits, validate_item
+from semrec.store.base import AppendResult, EventArrays, Snapshot
+from semrec.store.snapshot_files import (
+    read_snapshot_arrays,
+    remove_snapshot,
+    write_snapshot_folder,
+)
+from semrec.store.sqlite_schema import connect
+
+__all__ = ["DB_FILE", "SQLiteStore"]
+
+DB_FILE = "semrec.db"
+_CHUNK = 500
+
+
+class SQLiteStore:
+    """All four store interfaces over one SQLite database; thread-safe behind one lock."""
+
+    def __init__(self, home: Path | None, synchronous: str = "normal", keep_snapshots: int = 3):
+        self._home = home
+        self._conn = connect(":memory:" if home is None else home / DB_FILE, synchronous)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._keep = keep_snapshots
+        self._users: dict[str, int] = {}
+        self._items: dict[str, int] = {}
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A write transaction; nested uses join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                self._users.clear()
+                self._items.clear()
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    # -- id maps ------------------------------------------------------------------------------
+    def _resolve(self, table: str, ids: Iterable[str], cache: dict[str, int]) -> None:
+        """Make sure every id has a dense index in `table` and in `cache` (inside a write)."""
+        missing = [i for i in dict.fromkeys(ids) if i not in cache]
+        if not missing:
+            return
+        column = "user_id" if table == "users" else "item_id"
+        self._conn.executemany(
+            f"INSERT OR IGNORE INTO {table} ({column}) VALUES (?)", ((i,) for i in missing)
+        )
+        self._lookup(table, column, missing, cache)
+
+    def _lookup(self, table: str, column: str, ids: Sequence[str], cache: dict[str, int]) -> None:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT {column}, idx FROM {table} WHERE {column} IN ({marks})", chunk
+            )
+            cache.update(rows)
+
+    def _known(self, table: str, ident: str, cache: dict[str, int]) -> int:
+        if ident not in cache:
+            self._lookup(table, "user_id" if table == "users" else "item_id", [ident], cache)
+        return cache.get(ident, -1)
+
+    # -- catalog ------------------------------------------------------------------------------
+    def upsert_items(self, items: Sequence[Item]) -> int:
+        """Insert or replace items' metadata, keeping their dense index."""
+        with self.atomic():
+            self._resolve("items", (it.item_id for it in items), self._items)
+            now = time.time()
+            self._conn.executemany(
+                "UPDATE items SET has_meta=1, available=?, doc=?, updated=? WHERE idx=?",
+                (
+                    (int(it.available), json.dumps(it.to_dict(), ensure_ascii=False), now,
+                     self._items[it.item_id])
+                    for it in items
+                ),
+            )
+        return len(items)
+
+    def get_item(self, item_id: str) -> Item | None:
+        """The item with catalog metadata under this id, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT doc FROM items WHERE item_id=? AND has_meta=1", (item_id,)
+            ).fetchone()
+        return None if row is None else validate_item(json.loads(row[0]), _TRUSTED)
+
+    def iter_items(self) -> Iterator[Item]:
+        """Every item with catalog metadata, in index order."""
+        with self._lock:
+            docs = self._conn.execute(
+                "SELECT doc FROM items WHERE has_meta=1 ORDER BY idx"
+            ).fetchall()
+        for (doc,) in docs:
+            yield validate_item(json.loads(doc), _TRUSTED)
+
+    def item_ids(self) -> list[str]:
+        """External item ids by dense index (1-based rowids are shifted to 0-based)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT idx, item_id FROM items ORDER BY idx").fetchall()
+        ids = [""] * (rows[-1][0] if rows else 0)
+        for idx, item_id in rows:
+            ids[idx - 1] = item_id
+        return ids
+
+    def item_count(self) -> int:
+        """How many dense item indexes exist (catalog items and event-only placeholders)."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COALESCE(MAX(idx), 0) FROM items").fetchone()[0])
+
+    def item_flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Per dense index: whether the item has metadata, and whether it is available."""
+        with self._lock:
+            rows = self._conn.execute("SELECT idx, has_meta, available FROM items").fetchall()
+        n = max((r[0] for r in rows), default=0)
+        has_meta = np.zeros(n, dtype=bool)
+        available = np.zeros(n, dtype=bool)
+        for idx, meta, avail in rows:
+            has_meta[idx - 1] = bool(meta)
+            available[idx - 1] = bool(avail)
+        return has_meta, available
+
+    def item_index(self, item_ids: Sequence[str]) -> list[int]:
+        """Dense (0-based) indexes of these item ids; -1 for ids never seen."""
+        with self._lock:
+            return [self._known("items", i, self._items) - 1 if i else -1 for i in item_ids]
+
+    # -- event log ----------------------------------------------------------------------------
+    def append_events(self, events: Sequence[Event]) -> AppendResult:
+        """Append events in one transaction; repeated event ids are counted, not stored."""
+        if not events:
+            return AppendResult(0, 0)
+        with self.atomic():
+            self._resolve("users", (e.user_id for e in events), self._users)
+            self._resolve("items", (e.item_id for e in events if e.item_id), self._items)
+            users, items = self._users, self._items
+            before = self._conn.total_changes
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO events (event_id, user_idx, item_idx, type, value, text,"
+                " ts, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (e.event_id, users[e.user_id], items[e.item_id] if e.item_id else 0,
+                     EVENT_TYPE_CODES[e.type], e.value, e.text or None, e.timestamp,
+                     e.session_id or None)
+                    for e in events
+                ],
+            )
+            accepted = self._conn.total_changes - before
+        return AppendResult(accepted, len(events) - accepted)
+
+    def _arrays(self, sql: str, params: Sequence[Any] = ()) -> EventArrays:
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        if not rows:
+            table = np.zeros((0, 5), dtype=np.float64)
+        else:
+            table = np.array(rows, dtype=np.float64)
+        return EventArrays(
+            user_idx=table[:, 0].astype(np.int64) - 1,
+            item_idx=table[:, 1].astype(np.int64) - 1,
+            type_codes=table[:, 2].astype(np.int8),
+            values=table[:, 3],
+            timestamps=table[:, 4],
+        )
+
+    def all_events(self) -> EventArrays:
+        """Every event in arrival order; NaN where an event has no value."""
+        return self._arrays("SELECT user_idx, item_idx, type, value, ts FROM events ORDER BY seq")
+
+    def user_events(self, user_id: str) -> EventArrays:
+        """One user's events in arrival order."""
+        with self._lock:
+            idx = self._known("users", user_id, self._users)
+        return self._arrays(
+            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE user_idx=? ORDER BY seq",
+            (idx,),
+        )
+
+    def event_count(self) -> int:
+        """How many events are stored."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    # -- users --------------------------------------------------------------------------------
+    def get_user(self, user_id: str) -> User | None:
+        """The user with this id and a summary of their events, or None."""
+        with self._lock:
+            idx = self._known("users", user_id, self._users)
+            if idx < 0:
+                return None
+            n, first, last = self._conn.execute(
+                "SELECT COUNT(*), MIN(ts), MAX(ts) FROM events WHERE user_idx=?", (idx,)
+            ).fetchone()
+        return User(user_id, int(n), first, last)
+
+    def user_ids(self) -> list[str]:
+        """External user ids by dense index."""
+        with self._lock:
+            rows = self._conn.execute("SELECT idx, user_id FROM users ORDER BY idx").fetchall()
+        ids = [""] * (rows[-1][0] if rows else 0)
+        for idx, user_id in rows:
+            ids[idx - 1] = user_id
+        return ids
+
+    def user_count(self) -> int:
+        """How many users the store knows."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM users").fetchone()[0])
+
+    def forget_user(self, user_id: str) -> int:
+        """Delete the user's events and the user; returns how many events were deleted."""
+        with self.atomic():
+            idx = self._known("users", user_id, self._users)
+            if idx < 0:
+                return 0
+            deleted = self._conn.execute("DELETE FROM events WHERE user_idx=?", (idx,)).rowcount
+            self._conn.execute("DELETE FROM users WHERE idx=?", (idx,))
+            self._users.pop(user_id, None)
+        return int(deleted)
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def _snapshot_root(self) -> Path:
+        if self._home is None:
+            raise StoreError("an in-memory store keeps no snapshots on disk")
+        return self._home / "snapshots"
+
+    def save_snapshot(
+        self, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]], meta: Mapping[str, Any]
+    ) -> int:
+        """Write the arrays to a new version folder, then record it; prunes old versions."""
+        root = self._snapshot_root()
+        with self._lock:
+            row = self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM snapshots").fetchone()
+            version = int(row[0]) + 1
+            folder = write_snapshot_folder(root, version, arrays)
+            with self.atomic():
+                self._conn.execute(
+                    "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
+                    (version, time.time(), folder.name, json.dumps(dict(meta))),
+                )
+            self._prune(root)
+        return version
+
+    def _prune(self, root: Path) -> None:
+        old = self._conn.execute(
+            "SELECT version, path FROM snapshots ORDER BY version DESC LIMIT -1 OFFSET ?",
+            (self._keep,),
+        ).fetchall()
+        for version, path in old:
+            self._conn.execute("DELETE FROM snapshots WHERE version=?", (version,))
+            remove_snapshot(root / path)
+
+    def latest_snapshot(self) -> Snapshot | None:
+        """The newest snapshot with its arrays, or None when none was saved."""
+        if self._home is None:
+            return None
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT version, created, path, meta FROM snapshots ORDER BY version DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        arrays = read_snapshot_arrays(self._snapshot_root() / row[2])
+        return Snapshot(int(row[0]), float(row[1]), json.loads(row[3]), arrays)
+
+    # -- misc ---------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts of items, users, events by type and the latest snapshot version."""
+        with self._lock:
+            one = self._conn.execute
+            by_type = dict(one("SELECT type, COUNT(*) FROM events GROUP BY type").fetchall())
+            return {
+                "items": one("SELECT COUNT(*) FROM items WHERE has_meta=1").fetchone()[0],
+                "items_without_metadata": one(
+                    "SELECT COUNT(*) FROM items WHERE has_meta=0"
+                ).fetchone()[0],
+                "users": self.user_count(),
+                "events": sum(by_type.values()),
+                "events_by_type": {EVENT_TYPES[k]: v for k, v in sorted(by_type.items())},
+                "snapshot": one("SELECT MAX(version) FROM snapshots").fetchone()[0],
+            }
+
+    def close(self) -> None:
+        """Checkpoint the WAL and close the database."""
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+
+#: Items read back from our own database were validated on the way in.
+_TRUSTED = Limits(max_id_length=1 << 20, max_text_bytes=1 << 30, rating_min=-1e300,
+                  rating_max=1e300, max_future_seconds=1e300)
