@@ -157,7 +157,8 @@ class SQLiteStore:
     def item_index(self, item_ids: Sequence[str]) -> list[int]:
         """Dense (0-based) indexes of these item ids; -1 for ids never seen."""
         with self._lock:
-            return [self._known("items", i, self._items) - 1 if i else -1 for i in item_ids]
+            found = [self._known("items", i, self._items) if i else -1 for i in item_ids]
+        return [idx - 1 if idx > 0 else -1 for idx in found]
 
     # -- event log ----------------------------------------------------------------------------
     def append_events(self, events: Sequence[Event]) -> AppendResult:

@@ -1,0 +1,1 @@
+"""The `semrec` command line."""

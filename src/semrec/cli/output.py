@@ -1,0 +1,48 @@
+"""How the command line prints recommendations and errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import NoReturn
+
+import typer
+
+from semrec.data.errors import SemrecError
+from semrec.data.records import Recommendation
+from semrec.service import Recommender
+
+__all__ = ["describe_reasons", "fail", "print_recommendations"]
+
+
+def describe_reasons(rec: Recommendation) -> str:
+    """A short human-readable line from a recommendation's machine-readable reasons."""
+    parts: list[str] = []
+    for reason in rec.reasons:
+        if reason.get("kind") == "model":
+            text = f"model {reason['model']}"
+            if reason.get("fallback"):
+                text += f" ({reason['fallback']})"
+            parts.append(text)
+        elif reason.get("kind") == "because_of":
+            title = reason.get("title") or reason["item_id"]
+            parts.append(f"because of {title!s} [{reason['item_id']}]")
+    return "; ".join(parts)
+
+
+def print_recommendations(rec: Recommender, recs: list[Recommendation], as_json: bool) -> None:
+    """Print recommendations as a table with titles and reasons, or as JSON."""
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in recs], indent=2, ensure_ascii=False))
+        return
+    for rank, item in enumerate(recs, 1):
+        meta = rec.store.get_item(item.item_id)
+        title = meta.title if meta is not None and meta.title else ""
+        typer.echo(f"{rank:>3}. {item.item_id:<12} {item.score:8.4f}  {title[:48]}")
+        typer.echo(f"     why: {describe_reasons(item)}")
+
+
+def fail(exc: SemrecError) -> NoReturn:
+    """Print a semrec error as one line on stderr and exit with status 2."""
+    print(f"error: {exc}", file=sys.stderr)
+    raise SystemExit(2)

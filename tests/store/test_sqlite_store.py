@@ -1,0 +1,109 @@
+"""The embedded store on a real SQLite file: idempotency, atomicity, placeholders, snapshots."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from semrec.data import Event, Item, StoreError
+from semrec.store import DB_FILE, open_store
+
+
+def _event(n: int, user: str = "u1", item: str = "i1", kind: str = "view") -> Event:
+    return Event(f"e{n}", user, item, kind, 1_600_000_000.0 + n)
+
+
+def test_the_database_is_one_file_in_wal_mode(tmp_path: Path) -> None:
+    open_store(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / DB_FILE)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_repeated_event_ids_count_as_duplicates(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    first = store.append_events([_event(1), _event(2), _event(1)])
+    again = store.append_events([_event(2), _event(3)])
+    assert (first.accepted, first.duplicates) == (2, 1)
+    assert (again.accepted, again.duplicates) == (1, 1)
+    assert store.event_count() == 3
+
+
+def test_events_may_name_items_the_catalog_does_not_know_yet(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.append_events([_event(1, item="later")])
+    assert store.get_item("later") is None
+    assert store.stats()["items_without_metadata"] == 1
+    store.upsert_items([Item("later", title="Arrived")])
+    item = store.get_item("later")
+    assert item is not None and item.title == "Arrived"
+    assert store.item_index(["later"]) == [0]
+    assert store.stats()["items_without_metadata"] == 0
+
+
+def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with pytest.raises(RuntimeError), store.atomic():
+        store.append_events([_event(1, user="ghost", item="phantom")])
+        raise RuntimeError("stop")
+    assert store.event_count() == 0
+    assert store.get_user("ghost") is None
+    assert store.item_index(["phantom"]) == [-1]
+    store.append_events([_event(2, user="real")])
+    assert store.user_events("real").item_idx.tolist() == [0]
+
+
+def test_user_events_come_back_in_arrival_order_as_arrays(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.append_events([_event(1, item="a"), _event(2, item="b", kind="purchase")])
+    store.append_events([Event("e3", "u1", "", "search", 1_600_000_003.0, text="q")])
+    events = store.user_events("u1")
+    assert events.item_idx.tolist() == [0, 1, -1]
+    assert events.type_codes.tolist() == [0, 3, 6]
+    assert np.isnan(events.values).all()
+    assert len(store.user_events("nobody")) == 0
+
+
+def test_forgetting_a_user_removes_their_events_and_identity(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.append_events([_event(1, user="a"), _event(2, user="a"), _event(3, user="b")])
+    assert store.forget_user("a") == 2
+    assert store.get_user("a") is None
+    assert store.event_count() == 1
+    assert store.forget_user("a") == 0
+    store.close()
+    reopened = open_store(tmp_path)
+    assert reopened.get_user("a") is None
+    rows = sqlite3.connect(tmp_path / DB_FILE).execute("SELECT COUNT(*) FROM users").fetchone()
+    assert rows[0] == 1
+
+
+def test_snapshots_round_trip_and_keep_only_the_newest(tmp_path: Path) -> None:
+    store = open_store(tmp_path, keep_snapshots=2)
+    for version in range(1, 4):
+        saved = store.save_snapshot({"m": {"w": np.arange(version)}}, {"v": version})
+        assert saved == version
+    latest = store.latest_snapshot()
+    assert latest is not None and latest.version == 3 and latest.meta == {"v": 3}
+    assert latest.arrays["m"]["w"].tolist() == [0, 1, 2]
+    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["v000002", "v000003"]
+
+
+def test_a_corrupt_snapshot_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.save_snapshot({"m": {"w": np.arange(10)}}, {})
+    target = tmp_path / "snapshots" / "v000001" / "m.npz"
+    target.write_bytes(target.read_bytes()[:-4] + b"oops")
+    with pytest.raises(StoreError, match="checksum"):
+        store.latest_snapshot()
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    open_store(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / DB_FILE)
+    conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    conn.commit()
+    with pytest.raises(StoreError, match="schema 99"):
+        open_store(tmp_path)
