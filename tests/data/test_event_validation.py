@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -82,7 +82,7 @@ def test_bad_events_name_field_value_and_expectation(
         "2020-09-13T12:26:40Z",
         "2020-09-13T12:26:40+00:00",
         "2020-09-13T14:26:40+02:00",
-        datetime(2020, 9, 13, 12, 26, 40, tzinfo=timezone.utc),
+        datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC),
     ],
 )
 def test_timestamps_accept_unix_seconds_and_iso_8601(stamp: Any) -> None:

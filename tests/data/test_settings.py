@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from semrec.data.settings import SETTINGS_FILE, load_settings
 from semrec.data.errors import SettingsError
+from semrec.data.settings import SETTINGS_FILE, load_settings
 
 
 def test_defaults_without_file_or_environment() -> None:

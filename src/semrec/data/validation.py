@@ -7,7 +7,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from semrec.data.errors import ValidationError
@@ -29,7 +29,7 @@ _DAY = 86400.0
 _EVENT_KEYS = frozenset(
     ("event_id", "user_id", "item_id", "type", "timestamp", "value", "text", "session_id")
 )
-_ITEM_KEYS = frozenset(Item.__slots__)  # type: ignore[attr-defined]
+_ITEM_KEYS = frozenset(Item.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,14 @@ def _text(field: str, value: Any, max_bytes: int) -> str:
 
 def validate_id(field: str, value: Any, limits: Limits) -> str:
     """An external id: a non-empty string (ints are accepted and converted) of bounded length."""
+    if (
+        type(value) is str
+        and value.isascii()
+        and 0 < len(value) <= limits.max_id_length
+        and value.isprintable()
+        and not value.isspace()
+    ):
+        return value  # the common case, checked without encoding
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     text = _text(field, value, 4 * limits.max_id_length)
@@ -100,6 +108,8 @@ def parse_timestamp(field: str, value: Any, limits: Limits, now: float | None = 
 
 
 def _to_seconds(field: str, value: Any) -> float:
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return float(value)
     if isinstance(value, datetime):
         return _aware(value).timestamp()
     if isinstance(value, str) and not _looks_numeric(value):
@@ -121,7 +131,7 @@ def _looks_numeric(text: str) -> bool:
 
 def _aware(moment: datetime) -> datetime:
     """Naive datetimes are taken as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _optional_text(field: str, record: Mapping[str, Any], max_bytes: int) -> str:
@@ -129,8 +139,15 @@ def _optional_text(field: str, record: Mapping[str, Any], max_bytes: int) -> str
     return "" if value is None else _text(field, value, max_bytes)
 
 
-def derive_event_id(user_id: str, item_id: str, kind: str, stamp: float, value: float | None,
-                    text: str, session_id: str) -> str:
+def derive_event_id(
+    user_id: str,
+    item_id: str,
+    kind: str,
+    stamp: float,
+    value: float | None,
+    text: str,
+    session_id: str,
+) -> str:
     """A stable id from an event's content, so that a retried event counts as a duplicate.
 
     The id starts with the time in hex, so ids of events arriving in time order are also in
@@ -154,21 +171,23 @@ def _event_value(kind: str, raw: Any, limits: Limits) -> float | None:
     return value
 
 
-def validate_event(record: Mapping[str, Any] | Event, limits: Limits,
-                   now: float | None = None) -> Event:
+def validate_event(
+    record: Mapping[str, Any] | Event, limits: Limits, now: float | None = None
+) -> Event:
     """Validate one event dict (keys as in `Event`) and return the `Event` it describes.
 
     A missing `event_id` is derived from the content (see `derive_event_id`).
     """
-    if isinstance(record, Event):
-        record = record.to_dict()
-    if not isinstance(record, Mapping):
-        raise ValidationError("event", record, "a mapping with user_id, item_id, type, timestamp")
-    unknown = record.keys() - _EVENT_KEYS
-    if unknown:
+    if type(record) is not dict:
+        if isinstance(record, Event):
+            record = record.to_dict()
+        elif not isinstance(record, Mapping):
+            raise ValidationError("event", record, "a mapping with user_id, item_id, type, time")
+    if not record.keys() <= _EVENT_KEYS:
+        unknown = record.keys() - _EVENT_KEYS
         raise ValidationError(sorted(unknown)[0], "<key>", f"one of {sorted(_EVENT_KEYS)}")
     kind = record.get("type")
-    if kind not in EVENT_TYPE_CODES:
+    if type(kind) is not str or kind not in EVENT_TYPE_CODES:
         raise ValidationError("type", kind, f"one of {', '.join(EVENT_TYPE_CODES)}")
     user_id = validate_id("user_id", record.get("user_id"), limits)
     raw_item = record.get("item_id")
@@ -179,16 +198,19 @@ def validate_event(record: Mapping[str, Any] | Event, limits: Limits,
     if record.get("timestamp") is None:
         raise ValidationError("timestamp", None, "unix seconds or an ISO 8601 time")
     stamp = parse_timestamp("timestamp", record["timestamp"], limits, now)
-    value = _event_value(str(kind), record.get("value"), limits)
-    text = _optional_text("text", record, limits.max_text_bytes)
+    value = _event_value(kind, record.get("value"), limits)
+    raw_text = record.get("text")
+    text = "" if not raw_text else _text("text", raw_text, limits.max_text_bytes)
     session = record.get("session_id")
-    session_id = "" if session in (None, "") else validate_id("session_id", session, limits)
+    session_id = (
+        "" if session is None or session == "" else validate_id("session_id", session, limits)
+    )
     raw_id = record.get("event_id")
     if raw_id is None or raw_id == "":
-        event_id = derive_event_id(user_id, item_id, str(kind), stamp, value, text, session_id)
+        event_id = derive_event_id(user_id, item_id, kind, stamp, value, text, session_id)
     else:
         event_id = validate_id("event_id", raw_id, limits)
-    return Event(event_id, user_id, item_id, str(kind), stamp, value, text, session_id)
+    return Event(event_id, user_id, item_id, kind, stamp, value, text, session_id)
 
 
 def _category(raw: Any, limits: Limits) -> tuple[str, ...]:
@@ -248,8 +270,9 @@ def _optional_time(field: str, raw: Any, limits: Limits, now: float | None) -> f
     return None if raw is None or raw == "" else parse_timestamp(field, raw, limits, now)
 
 
-def validate_item(record: Mapping[str, Any] | Item, limits: Limits,
-                  now: float | None = None) -> Item:
+def validate_item(
+    record: Mapping[str, Any] | Item, limits: Limits, now: float | None = None
+) -> Item:
     """Validate one item dict (keys as in `Item`) and return the `Item` it describes."""
     if isinstance(record, Item):
         record = record.to_dict()

@@ -107,6 +107,9 @@ class UserStore(Protocol):
     def user_count(self) -> int:
         """How many users have events."""
 
+    def user_ids(self) -> list[str]:
+        """External user ids by dense index ("" where a user was forgotten)."""
+
     def forget_user(self, user_id: str) -> int:
         """Delete the user and every event of theirs; returns the number of events deleted."""
 

@@ -39,7 +39,8 @@ def write_snapshot_folder(
     sums: dict[str, str] = {}
     for name, group in arrays.items():
         target = tmp / f"{name}.npz"
-        np.savez(target, **{k: np.asarray(v) for k, v in group.items()})
+        save: Any = np.savez  # numpy's stub cannot type **arrays beside allow_pickle
+        save(target, allow_pickle=False, **{k: np.asarray(v) for k, v in group.items()})
         sums[name] = _digest(target)
     (tmp / _MANIFEST).write_text(json.dumps({"sha256": sums}), encoding="utf-8")
     shutil.rmtree(final, ignore_errors=True)

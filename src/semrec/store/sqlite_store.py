@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +104,12 @@ class SQLiteStore:
             self._conn.executemany(
                 "UPDATE items SET has_meta=1, available=?, doc=?, updated=? WHERE idx=?",
                 (
-                    (int(it.available), json.dumps(it.to_dict(), ensure_ascii=False), now,
-                     self._items[it.item_id])
+                    (
+                        int(it.available),
+                        json.dumps(it.to_dict(), ensure_ascii=False),
+                        now,
+                        self._items[it.item_id],
+                    )
                     for it in items
                 ),
             )
@@ -174,9 +178,16 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO events (event_id, user_idx, item_idx, type, value, text,"
                 " ts, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (e.event_id, users[e.user_id], items[e.item_id] if e.item_id else 0,
-                     EVENT_TYPE_CODES[e.type], e.value, e.text or None, e.timestamp,
-                     e.session_id or None)
+                    (
+                        e.event_id,
+                        users[e.user_id],
+                        items[e.item_id] if e.item_id else 0,
+                        EVENT_TYPE_CODES[e.type],
+                        e.value,
+                        e.text or None,
+                        e.timestamp,
+                        e.session_id or None,
+                    )
                     for e in events
                 ],
             )
@@ -186,10 +197,7 @@ class SQLiteStore:
     def _arrays(self, sql: str, params: Sequence[Any] = ()) -> EventArrays:
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
-        if not rows:
-            table = np.zeros((0, 5), dtype=np.float64)
-        else:
-            table = np.array(rows, dtype=np.float64)
+        table = np.array(rows, dtype=np.float64) if rows else np.zeros((0, 5), dtype=np.float64)
         return EventArrays(
             user_idx=table[:, 0].astype(np.int64) - 1,
             item_idx=table[:, 1].astype(np.int64) - 1,
@@ -318,13 +326,16 @@ class SQLiteStore:
     def close(self) -> None:
         """Checkpoint the WAL and close the database."""
         with self._lock:
-            try:
+            with suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
             self._conn.close()
 
 
 #: Items read back from our own database were validated on the way in.
-_TRUSTED = Limits(max_id_length=1 << 20, max_text_bytes=1 << 30, rating_min=-1e300,
-                  rating_max=1e300, max_future_seconds=1e300)
+_TRUSTED = Limits(
+    max_id_length=1 << 20,
+    max_text_bytes=1 << 30,
+    rating_min=-1e300,
+    rating_max=1e300,
+    max_future_seconds=1e300,
+)

@@ -1,0 +1,101 @@
+"""Shared machinery of matrix-factorisation models: fold-in against frozen item factors."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from semrec.models.base import Arrays, Model, as_csr, fit_width
+
+__all__ = ["FactorModel", "fold_in"]
+
+_CHUNK = 512
+
+
+def _solve_chunk(
+    conf: sp.csr_matrix, factors: NDArray[np.float64], base: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Per-row weighted least squares for one chunk of confidence rows."""
+    n, f = conf.shape[0], factors.shape[1]
+    lhs = np.broadcast_to(base, (n, f, f)).copy()
+    rhs = np.asarray(conf @ factors, dtype=np.float64)
+    for u in range(n):
+        lo, hi = conf.indptr[u], conf.indptr[u + 1]
+        y = factors[conf.indices[lo:hi]]
+        lhs[u] += y.T @ ((conf.data[lo:hi, None] - 1.0) * y)
+    return np.asarray(np.linalg.solve(lhs, rhs[..., None])[..., 0], dtype=np.float64)
+
+
+def fold_in(
+    confidence: sp.csr_matrix, item_factors: NDArray[np.floating[Any]], regularization: float
+) -> NDArray[np.float64]:
+    """User factors for each confidence row, solving the implicit-feedback ALS user step.
+
+    For a row with confidences ``c`` on its items (preference 1 there, 0 elsewhere with
+    confidence 1) and item factors ``Y``, returns
+    ``x = (YᵀY + λI + Yᵀ(C - I)Y)⁻¹ Yᵀ C p``, the least-squares user vector of Hu, Koren &
+    Volinsky (2008) with the item factors frozen. With every confidence equal to 1 this is plain
+    ridge regression of the binary history on ``Y`` (solved in one batch).
+    """
+    y = np.asarray(item_factors, dtype=np.float64)
+    conf = sp.csr_matrix(confidence, dtype=np.float64)
+    f = y.shape[1]
+    base = y.T @ y + regularization * np.eye(f)
+    if conf.nnz == 0 or np.all(conf.data == 1.0):
+        rhs = np.asarray(conf @ y, dtype=np.float64)
+        return np.asarray(np.linalg.solve(base, rhs.T).T, dtype=np.float64)
+    parts = [
+        _solve_chunk(conf[start : start + _CHUNK], y, base)
+        for start in range(0, conf.shape[0], _CHUNK)
+    ]
+    return np.vstack(parts)
+
+
+class FactorModel(Model):
+    """A model whose scores are ``user_factors @ item_factors.T`` with users folded in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._item_factors: NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+
+    @property
+    def item_factors(self) -> NDArray[np.float32]:
+        """The fitted item factors (items x factors; BPR adds a trailing bias column)."""
+        self._require_fitted()
+        return self._item_factors
+
+    def user_factors(self, histories: sp.spmatrix) -> NDArray[np.float32]:
+        """Fold history rows into user factors against the frozen item factors."""
+        n_fit = self._require_fitted()
+        rows = fit_width(as_csr("histories", histories), n_fit)
+        return self._user_factors(rows).astype(np.float32)
+
+    def _latent_factors(self) -> NDArray[np.float32]:
+        """The item factor columns that carry item-to-item similarity (all, unless a bias)."""
+        return self._item_factors
+
+    @abstractmethod
+    def _user_factors(self, histories: sp.csr_matrix) -> NDArray[np.float64]:
+        """Factors of each history row; the columns match `_item_factors`."""
+
+    def _score(self, histories: sp.csr_matrix) -> NDArray[np.float32]:
+        users = self._user_factors(histories)
+        return np.asarray(users @ self._item_factors.T.astype(np.float64), dtype=np.float32)
+
+    def _affinity(self, src: NDArray[np.int64], dst: NDArray[np.int64]) -> NDArray[np.float64]:
+        y = self._latent_factors().astype(np.float64)
+        norms = np.linalg.norm(y, axis=1)
+        norms[norms == 0] = 1.0
+        unit = y / norms[:, None]
+        return np.asarray(unit[src] @ unit[dst].T, dtype=np.float64)
+
+    def _to_arrays(self) -> Arrays:
+        return {"item_factors": self._item_factors}
+
+    def _from_arrays(self, arrays: Mapping[str, NDArray[Any]]) -> None:
+        self._item_factors = np.asarray(arrays["item_factors"], dtype=np.float32)
