@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,12 @@ def shared_dataset(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"public data set {name} is not on this machine ({path})")
     return path
+
+
+@pytest.fixture
+def shared_data() -> Callable[[str], Path]:
+    """`shared_data(name)`: a public data set's folder, skipping the test when it is absent."""
+    return shared_dataset
 
 
 @pytest.fixture

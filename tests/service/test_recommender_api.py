@@ -46,7 +46,7 @@ def test_ingest_reports_accepted_and_duplicates(rec: semrec.Recommender) -> None
 
 
 def test_one_bad_event_stores_nothing_and_names_its_position(rec: semrec.Recommender) -> None:
-    batch = events()[:3] + [{"user_id": "u1", "item_id": "g1", "type": "buy", "timestamp": T0}]
+    batch = [*events()[:3], {"user_id": "u1", "item_id": "g1", "type": "buy", "timestamp": T0}]
     with pytest.raises(ValidationError) as info:
         rec.ingest(batch)
     assert info.value.field == "events[3].type"
@@ -54,7 +54,7 @@ def test_one_bad_event_stores_nothing_and_names_its_position(rec: semrec.Recomme
 
 
 def test_skip_invalid_stores_the_valid_events(rec: semrec.Recommender) -> None:
-    batch = events()[:3] + [{"user_id": "", "item_id": "g1", "type": "view", "timestamp": T0}]
+    batch = [*events()[:3], {"user_id": "", "item_id": "g1", "type": "view", "timestamp": T0}]
     report = rec.ingest(batch, skip_invalid=True)
     assert (report.accepted, report.rejected) == (3, 1)
     assert "events[3].user_id" in report.errors[0]
@@ -85,8 +85,9 @@ def test_new_events_change_the_next_recommendation_without_retraining(
 ) -> None:
     before = [r.item_id for r in trained.recommend("newcomer", k=12)]
     assert before[0] == "b0"
-    trained.ingest([{"user_id": "newcomer", "item_id": "g3", "type": "purchase",
-                     "timestamp": T0 + 10_000}])
+    trained.ingest(
+        [{"user_id": "newcomer", "item_id": "g3", "type": "purchase", "timestamp": T0 + 10_000}]
+    )
     after = trained.recommend("newcomer", k=4)
     assert "g3" not in {r.item_id for r in after}
     assert all(r.item_id.startswith("g") for r in after[:3])
@@ -101,7 +102,7 @@ def test_filters_are_never_violated(trained: semrec.Recommender) -> None:
         assert item is not None and item.brand == "Yamaha" and (item.price or 0) <= 260
     books = trained.recommend("u2", k=10, filters={"category": "Books"})
     assert {r.item_id[0] for r in books} == {"b"}
-    with pytest.raises(ValidationError, match="filters.colour"):
+    with pytest.raises(ValidationError, match=r"filters\.colour"):
         trained.recommend("u2", filters={"colour": "red"})
 
 
@@ -115,8 +116,9 @@ def test_unavailable_and_unknown_items_are_never_recommended(
     trained: semrec.Recommender,
 ) -> None:
     trained.upsert_items([{**ITEMS[3], "available": False}])
-    trained.ingest([{"user_id": "x", "item_id": "not-in-catalog", "type": "purchase",
-                     "timestamp": T0}])
+    trained.ingest(
+        [{"user_id": "x", "item_id": "not-in-catalog", "type": "purchase", "timestamp": T0}]
+    )
     for user in ("u2", "u4", "x", "nobody"):
         ids = {r.item_id for r in trained.recommend(user, k=12)}
         assert "g3" not in ids and "not-in-catalog" not in ids
@@ -139,7 +141,7 @@ def test_forget_user_removes_events_and_personalisation(trained: semrec.Recommen
 
 @pytest.mark.parametrize("k", [0, -1, 1001, "3", True])
 def test_bad_k_is_refused(trained: semrec.Recommender, k: object) -> None:
-    with pytest.raises(ValidationError, match="^k: "):
+    with pytest.raises(ValidationError, match=r"^k: "):
         trained.recommend("u1", k=k)  # type: ignore[arg-type]
 
 

@@ -20,13 +20,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="Import items, events or a named public data set.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import items, events or a named public data set.", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 DEFAULT_HOME = Path(os.environ.get("SEMREC_HOME", "semrec-home"))
-Home = Annotated[
-    Path, typer.Option("--home", help="The semrec home directory (env SEMREC_HOME).")
-]
+Home = Annotated[Path, typer.Option("--home", help="The semrec home directory (env SEMREC_HOME).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 

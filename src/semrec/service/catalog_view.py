@@ -30,8 +30,13 @@ class CatalogView:
     titles: list[str]
 
     @classmethod
-    def build(cls, item_ids: list[str], has_meta: npt.NDArray[np.bool_],
-              available: npt.NDArray[np.bool_], items: Sequence[Item]) -> CatalogView:
+    def build(
+        cls,
+        item_ids: list[str],
+        has_meta: npt.NDArray[np.bool_],
+        available: npt.NDArray[np.bool_],
+        items: Sequence[Item],
+    ) -> CatalogView:
         """Assemble the view from the store's id list, flags and items with metadata."""
         n = len(item_ids)
         position = {item_id: i for i, item_id in enumerate(item_ids)}

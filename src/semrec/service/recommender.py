@@ -18,6 +18,7 @@ from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model, user_history_row
 from semrec.service.catalog_view import CatalogView
+from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.serving import Ranked, ServingModels
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import Store, open_store
@@ -108,12 +109,71 @@ class Recommender:
                     errors.append(str(exc))
                 if len(batch) >= batch_size:
                     result = self.store.append_events(batch)
-                    accepted, duplicates = accepted + result.accepted, duplicates + result.duplicates
+                    accepted, duplicates = (
+                        accepted + result.accepted,
+                        duplicates + result.duplicates,
+                    )
                     batch = []
             result = self.store.append_events(batch)
         return IngestReport(
             accepted + result.accepted, duplicates + result.duplicates, len(errors), tuple(errors)
         )
+
+    def import_file(
+        self,
+        path: str | Path,
+        kind: str,
+        *,
+        fmt: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        skip_invalid: bool = False,
+        progress: bool = False,
+    ) -> ImportReport:
+        """Import an item or event file (CSV, JSON Lines plain or .gz, Parquet), all or nothing.
+
+        With `skip_invalid` the valid rows are imported and the rejected rows written, with
+        their reasons, to ``<file>.rejected.jsonl``.
+        """
+        if kind not in ("items", "events"):
+            raise ValidationError("kind", kind, "'items' or 'events'")
+        report = import_file(
+            self.store,
+            self._limits,
+            Path(path),
+            "items" if kind == "items" else "events",
+            fmt=fmt,
+            mapping=mapping,
+            skip_invalid=skip_invalid,
+            progress=progress,
+            batch=self.settings.store.batch_size,
+            home=self.home,
+        )
+        self._view = None
+        return report
+
+    def import_dataset(
+        self,
+        name: str,
+        path: str | Path,
+        *,
+        meta: str | Path | None = None,
+        skip_invalid: bool = False,
+        progress: bool = False,
+    ) -> list[ImportReport]:
+        """Import a named public data set (ml-100k, ml-1m, ml-latest, amazon-2014/2018)."""
+        reports = import_dataset(
+            self.store,
+            self._limits,
+            name,
+            Path(path),
+            meta=None if meta is None else Path(meta),
+            skip_invalid=skip_invalid,
+            progress=progress,
+            batch=self.settings.store.batch_size,
+            home=self.home,
+        )
+        self._view = None
+        return reports
 
     def forget_user(self, user_id: str) -> int:
         """Remove the user's events and state; returns how many events were deleted."""
@@ -158,8 +218,13 @@ class Recommender:
         keep = events.item_idx < len(view)
         items = events.item_idx[keep]
         history = user_history_row(
-            items, events.type_codes[keep], events.values[keep], events.timestamps[keep],
-            len(view), self._weights, now=time.time(),
+            items,
+            events.type_codes[keep],
+            events.values[keep],
+            events.timestamps[keep],
+            len(view),
+            self._weights,
+            now=time.time(),
         )
         allow = view.candidates() & view.filter_mask(filters)
         if exclude_seen:
@@ -174,9 +239,7 @@ class Recommender:
         index = self.store.item_index([item_id])[0]
         if index < 0:
             raise NotFoundError("item", item_id)
-        history = sp.csr_matrix(
-            (np.ones(1, np.float32), ([0], [index])), shape=(1, len(view))
-        )
+        history = sp.csr_matrix((np.ones(1, np.float32), ([0], [index])), shape=(1, len(view)))
         allow = view.candidates()
         allow[index] = False
         return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]

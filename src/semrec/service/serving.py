@@ -42,9 +42,7 @@ class ServingModels:
         order = AUTO_ORDER if preference == "auto" else (preference, *AUTO_ORDER)
         self.serve_name = next(name for name in order if name in self.models)
 
-    def rank(
-        self, history: sp.csr_matrix, allow: npt.NDArray[np.bool_], k: int
-    ) -> list[Ranked]:
+    def rank(self, history: sp.csr_matrix, allow: npt.NDArray[np.bool_], k: int) -> list[Ranked]:
         """Top-k allowed items for a history row; fills up with popularity when CF runs dry."""
         ranked: list[Ranked] = []
         allow = allow.copy()
@@ -61,7 +59,9 @@ class ServingModels:
             ranked.extend(self._popular(history.shape[1], allow, k - len(ranked), why))
         return ranked
 
-    def _popular(self, n_items: int, allow: npt.NDArray[np.bool_], k: int, why: str) -> list[Ranked]:
+    def _popular(
+        self, n_items: int, allow: npt.NDArray[np.bool_], k: int, why: str
+    ) -> list[Ranked]:
         empty = sp.csr_matrix((1, n_items), dtype=np.float32)
         scores = self.models["popularity"].score(empty)[0]
         ids, vals = top_k(scores, k, allow=allow)

@@ -48,9 +48,17 @@ def event_weights(settings: Settings) -> EventWeights:
     """The interaction weights that the settings describe."""
     w, v = settings.weights, settings.validation
     return EventWeights(
-        view=w.view, click=w.click, add_to_cart=w.add_to_cart, purchase=w.purchase,
-        rate=w.rate, review=w.review, search=w.search, skip=w.skip,
-        rating_min=v.rating_min, rating_max=v.rating_max, half_life_days=w.half_life_days,
+        view=w.view,
+        click=w.click,
+        add_to_cart=w.add_to_cart,
+        purchase=w.purchase,
+        rate=w.rate,
+        review=w.review,
+        search=w.search,
+        skip=w.skip,
+        rating_min=v.rating_min,
+        rating_max=v.rating_max,
+        half_life_days=w.half_life_days,
     )
 
 
@@ -69,8 +77,14 @@ def fit_models(
     if len(events) == 0 or n_items == 0:
         raise NotFittedError("the recommender (no events to learn from)", "ingest(events)")
     matrix = build_interactions(
-        events.user_idx, events.item_idx, events.type_codes, events.values, events.timestamps,
-        n_users, n_items, event_weights(settings),
+        events.user_idx,
+        events.item_idx,
+        events.type_codes,
+        events.values,
+        events.timestamps,
+        n_users,
+        n_items,
+        event_weights(settings),
     )
     seconds["interactions"] = time.perf_counter() - start
     models: dict[str, Model] = {}
