@@ -92,7 +92,7 @@ def _import_source(
             unit="B",
             unit_scale=True,
             desc=f"{kind} {path.name}",
-            disable=not opts.progress,
+            disable=None if opts.progress else True,  # None: only on a terminal
             leave=False,
         )
     )
