@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 __all__ = [
     "EVENT_TYPES",
@@ -67,9 +67,12 @@ class Item:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something a user did. `item_id` is empty only for `search` events."""
+class Event(NamedTuple):
+    """Something a user did. `item_id` is empty only for `search` events.
+
+    A named tuple rather than a dataclass: it is immutable too, and several times cheaper to
+    build, which matters on the ingestion path.
+    """
 
     event_id: str
     user_id: str

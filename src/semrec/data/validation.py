@@ -61,16 +61,21 @@ def _text(field: str, value: Any, max_bytes: int) -> str:
     return value
 
 
-def validate_id(field: str, value: Any, limits: Limits) -> str:
-    """An external id: a non-empty string (ints are accepted and converted) of bounded length."""
-    if (
+def _plain_id(value: Any, max_length: int) -> bool:
+    """The common case, checked without encoding: a short printable ASCII string."""
+    return (
         type(value) is str
+        and 0 < len(value) <= max_length
         and value.isascii()
-        and 0 < len(value) <= limits.max_id_length
         and value.isprintable()
         and not value.isspace()
-    ):
-        return value  # the common case, checked without encoding
+    )
+
+
+def validate_id(field: str, value: Any, limits: Limits) -> str:
+    """An external id: a non-empty string (ints are accepted and converted) of bounded length."""
+    if _plain_id(value, limits.max_id_length):
+        return str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     text = _text(field, value, 4 * limits.max_id_length)
@@ -153,7 +158,7 @@ def derive_event_id(
     The id starts with the time in hex, so ids of events arriving in time order are also in
     key order, which keeps the store's unique index cheap to grow.
     """
-    parts = "\x1f".join((user_id, item_id, kind, repr(stamp), repr(value), text, session_id))
+    parts = f"{user_id}\x1f{item_id}\x1f{kind}\x1f{stamp!r}\x1f{value!r}\x1f{text}\x1f{session_id}"
     digest = hashlib.blake2b(parts.encode("utf-8"), digest_size=10).hexdigest()
     return f"h{int(stamp):09x}{digest}"
 
@@ -169,6 +174,19 @@ def _event_value(kind: str, raw: Any, limits: Limits) -> float | None:
             "value", raw, f"a rating between {limits.rating_min:g} and {limits.rating_max:g}"
         )
     return value
+
+
+def _event_time(raw: Any, limits: Limits, now: float | None) -> float:
+    """The event's time, with a fast path for in-range integer unix seconds."""
+    if raw is None:
+        raise ValidationError("timestamp", None, "unix seconds or an ISO 8601 time")
+    if (
+        type(raw) is int
+        and now is not None
+        and EARLIEST_TIMESTAMP <= raw <= now + limits.max_future_seconds
+    ):
+        return float(raw)
+    return parse_timestamp("timestamp", raw, limits, now)
 
 
 def validate_event(
@@ -189,22 +207,24 @@ def validate_event(
     kind = record.get("type")
     if type(kind) is not str or kind not in EVENT_TYPE_CODES:
         raise ValidationError("type", kind, f"one of {', '.join(EVENT_TYPE_CODES)}")
-    user_id = validate_id("user_id", record.get("user_id"), limits)
-    raw_item = record.get("item_id")
-    if kind == "search" and (raw_item is None or raw_item == ""):
+    longest = limits.max_id_length
+    user_id = record.get("user_id", "")
+    if not _plain_id(user_id, longest):
+        user_id = validate_id("user_id", user_id, limits)
+    item_id = record.get("item_id", "")
+    if kind == "search" and (item_id is None or item_id == ""):
         item_id = ""
-    else:
-        item_id = validate_id("item_id", raw_item, limits)
-    if record.get("timestamp") is None:
-        raise ValidationError("timestamp", None, "unix seconds or an ISO 8601 time")
-    stamp = parse_timestamp("timestamp", record["timestamp"], limits, now)
+    elif not _plain_id(item_id, longest):
+        item_id = validate_id("item_id", item_id, limits)
+    stamp = _event_time(record.get("timestamp"), limits, now)
     value = _event_value(kind, record.get("value"), limits)
     raw_text = record.get("text")
     text = "" if not raw_text else _text("text", raw_text, limits.max_text_bytes)
-    session = record.get("session_id")
-    session_id = (
-        "" if session is None or session == "" else validate_id("session_id", session, limits)
-    )
+    session_id = record.get("session_id", "")
+    if session_id is None or session_id == "":
+        session_id = ""
+    elif not _plain_id(session_id, longest):
+        session_id = validate_id("session_id", session_id, limits)
     raw_id = record.get("event_id")
     if raw_id is None or raw_id == "":
         event_id = derive_event_id(user_id, item_id, kind, stamp, value, text, session_id)

@@ -27,7 +27,7 @@ Kind = Literal["items", "events"]
 #: The canonical keys of each kind of record, as `validate_item` / `validate_event` take them.
 KEYS: Final[Mapping[str, tuple[str, ...]]] = {
     "items": tuple(f.name for f in fields(Item)),
-    "events": tuple(f.name for f in fields(Event)),
+    "events": Event._fields,
 }
 #: Columns a CSV header or Parquet schema must have.
 REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {

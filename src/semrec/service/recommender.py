@@ -81,9 +81,9 @@ class Recommender:
         self._view = None
         return count
 
-    def _checked(self, record: Any, n: int, check: Any, what: str) -> Any:
+    def _checked(self, record: Any, n: int, check: Any, what: str, now: float | None = None) -> Any:
         try:
-            return check(record, self._limits)
+            return check(record, self._limits, now)
         except ValidationError as exc:
             raise ValidationError(f"{what}[{n}].{exc.field}", exc.value, exc.expected) from None
 
@@ -99,10 +99,11 @@ class Recommender:
         accepted = duplicates = 0
         errors: list[str] = []
         batch: list[Event] = []
+        now = time.time()
         with self.store.atomic():
             for n, record in enumerate(events):
                 try:
-                    batch.append(self._checked(record, n, validate_event, "events"))
+                    batch.append(self._checked(record, n, validate_event, "events", now))
                 except ValidationError as exc:
                     if not skip_invalid:
                         raise
