@@ -19,9 +19,19 @@ def semrec(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "command",
-    [(), ("sample",), ("import",), ("import", "items"), ("import", "events"),
-     ("import", "dataset"), ("train",), ("recommend",), ("similar",), ("stats",),
-     ("forget-user",)],
+    [
+        (),
+        ("sample",),
+        ("import",),
+        ("import", "items"),
+        ("import", "events"),
+        ("import", "dataset"),
+        ("train",),
+        ("recommend",),
+        ("similar",),
+        ("stats",),
+        ("forget-user",),
+    ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:
     result = semrec(*command, "--help")
@@ -32,9 +42,13 @@ def test_every_command_has_help(command: tuple[str, ...]) -> None:
 @pytest.mark.slow
 def test_sample_import_train_recommend_forget(tmp_path: Path) -> None:
     data, home = tmp_path / "data", tmp_path / "home"
-    assert semrec("sample", "--out", data, "--seed", 3, "--items", 300, "--users", 150).returncode == 0
+    assert (
+        semrec("sample", "--out", data, "--seed", 3, "--items", 300, "--users", 150).returncode == 0
+    )
     first = (data / "events.jsonl").read_bytes()
-    assert semrec("sample", "--out", data, "--seed", 3, "--items", 300, "--users", 150).returncode == 0
+    assert (
+        semrec("sample", "--out", data, "--seed", 3, "--items", 300, "--users", 150).returncode == 0
+    )
     assert (data / "events.jsonl").read_bytes() == first
     items = semrec("import", "items", data / "items.jsonl", "--home", home)
     assert items.returncode == 0 and "300 items imported" in items.stdout
@@ -56,7 +70,9 @@ def test_sample_import_train_recommend_forget(tmp_path: Path) -> None:
 
 def test_a_malformed_file_fails_with_one_clear_line(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
-    path.write_text("user_id,item_id,type,timestamp\nu1,i1,view,1600000000\nu2,i2,viewed,1600000001\n")
+    path.write_text(
+        "user_id,item_id,type,timestamp\nu1,i1,view,1600000000\nu2,i2,viewed,1600000001\n"
+    )
     result = semrec("import", "events", path, "--home", tmp_path / "home")
     assert result.returncode == 2
     assert result.stderr.strip() == (
