@@ -127,6 +127,7 @@ def test_unavailable_and_unknown_items_are_never_recommended(
 def test_similar_items_share_buyers(trained: semrec.Recommender) -> None:
     recs = trained.similar("g1", k=3)
     assert [r.item_id[0] for r in recs] == ["g", "g", "g"]
+    assert recs[0].reasons[0]["model"] == "als"  # ALS answers `similar` when it is trained
     assert "g1" not in {r.item_id for r in recs}
     with pytest.raises(NotFoundError):
         trained.similar("no-such-item")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from semrec.cli.output import describe_reasons
+from semrec.cli.output import describe_reasons, padded
 from semrec.service import Recommender
 
 
@@ -15,7 +15,7 @@ def _show(rec: Recommender, user_id: str) -> None:
     for item in rec.recommend(user_id, k=5):
         meta = rec.store.get_item(item.item_id)
         title = meta.title if meta is not None else item.item_id
-        print(f"  {title[:50]:<50}  {describe_reasons(item)}")
+        print(f"  {padded(title, 50)}  {describe_reasons(item)}")
 
 
 def main() -> None:
@@ -32,10 +32,10 @@ def main() -> None:
         for user_id in (ranked[0], ranked[len(ranked) // 2], "a-brand-new-visitor"):
             _show(rec, user_id)
         first = next(rec.store.iter_items())
-        print(f"\n== similar to {first.title[:50]} ==")
+        print(f"\n== similar to {padded(first.title, 50).rstrip()} ==")
         for item in rec.similar(first.item_id, k=5):
             meta = rec.store.get_item(item.item_id)
-            print(f"  {(meta.title if meta else item.item_id)[:50]:<50}  {describe_reasons(item)}")
+            print(f"  {padded(meta.title if meta else item.item_id, 50)}  {describe_reasons(item)}")
         print(f"\nTry: semrec recommend {ranked[0]} --home {args.home}")
 
 

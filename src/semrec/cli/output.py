@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from typing import NoReturn
 
 import typer
@@ -12,7 +13,19 @@ from semrec.data.errors import SemrecError
 from semrec.data.records import Recommendation
 from semrec.service import Recommender
 
-__all__ = ["describe_reasons", "fail", "print_recommendations"]
+__all__ = ["describe_reasons", "fail", "padded", "print_recommendations"]
+
+
+def padded(text: str, width: int) -> str:
+    """`text` cut or padded to `width` terminal columns (CJK characters take two)."""
+    out, used = [], 0
+    for char in text:
+        size = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used + size > width:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + " " * (width - used)
 
 
 def describe_reasons(rec: Recommendation) -> str:
@@ -38,7 +51,7 @@ def print_recommendations(rec: Recommender, recs: list[Recommendation], as_json:
     for rank, item in enumerate(recs, 1):
         meta = rec.store.get_item(item.item_id)
         title = meta.title if meta is not None and meta.title else ""
-        typer.echo(f"{rank:>3}. {item.item_id:<12} {item.score:8.4f}  {title[:48]}")
+        typer.echo(f"{rank:>3}. {item.item_id:<12} {item.score:8.4f}  {padded(title, 48).rstrip()}")
         typer.echo(f"     why: {describe_reasons(item)}")
 
 

@@ -243,7 +243,8 @@ class Recommender:
         history = sp.csr_matrix((np.ones(1, np.float32), ([0], [index])), shape=(1, len(view)))
         allow = view.candidates()
         allow[index] = False
-        return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
+        ranked = models.rank(history, allow, k, models.similar_name)
+        return [self._as_recommendation(r, view) for r in ranked]
 
     def _refreshed_view(self) -> CatalogView:
         """The catalog view, rebuilt when items were upserted or first seen in events."""

