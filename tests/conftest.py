@@ -12,17 +12,20 @@ import semrec
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def shared_dataset(name: str) -> Path:
-    """The folder of a public data set under ../shared/data, or skip the test when absent."""
+def shared_dataset(name: str, needs: str = "") -> Path:
+    """The folder of a public data set under ../shared/data, or skip the test when absent.
+
+    `needs` names a file that must be in the folder too.
+    """
     path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"public data set {name} is not on this machine ({path})")
+    if not (path / needs).exists():
+        pytest.skip(f"public data set {name} is not on this machine ({path / needs})")
     return path
 
 
-@pytest.fixture
-def shared_data() -> Callable[[str], Path]:
-    """`shared_data(name)`: a public data set's folder, skipping the test when it is absent."""
+@pytest.fixture(scope="session")
+def shared_data() -> Callable[..., Path]:
+    """`shared_data(name, needs="")`: a data set's folder; skips the test when it is absent."""
     return shared_dataset
 
 

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from semrec.data import Limits, validate_event, validate_item
 from semrec.importers import read_dataset, validated
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 LIMITS = Limits()
 
 
-def folder(name: str, needs: str) -> Path:
-    path = DATA / name
-    if not (path / needs).is_file():
-        pytest.skip(f"real data set {name} not present at {path}")
-    return path
-
-
-def test_ml_100k_counts_and_latin1_titles() -> None:
-    dataset = read_dataset("ml-100k", folder("ml-100k", "u.data"))
+def test_ml_100k_counts_and_latin1_titles(shared_data: Callable[..., Path]) -> None:
+    dataset = read_dataset("ml-100k", shared_data("ml-100k", "u.data"))
     (ratings,) = dataset.events
     now = time.time()
     events = list(validated(ratings.rows(), lambda r: validate_event(r, LIMITS, now), "u.data"))
@@ -37,8 +28,8 @@ def test_ml_100k_counts_and_latin1_titles() -> None:
     assert "Misérables" in rows[543]["title"]
 
 
-def test_amazon_2014_musical_instruments_counts() -> None:
-    path = folder("amazon-musical-instruments-5core-2014", "Musical_Instruments.json")
+def test_amazon_2014_musical_instruments_counts(shared_data: Callable[..., Path]) -> None:
+    path = shared_data("amazon-musical-instruments-5core-2014", "Musical_Instruments.json")
     dataset = read_dataset("amazon-2014", path / "Musical_Instruments.json")
     same = read_dataset("amazon-2014", path)  # the folder names the same file
     assert [s.path for s in same.events] == [s.path for s in dataset.events]

@@ -5,6 +5,7 @@ Skips cleanly when the public data set is not beside the project (../shared/data
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +15,10 @@ from semrec.data.records import EVENT_TYPE_CODES
 from semrec.evaluation import evaluate_ranking, per_user_temporal_split
 from semrec.models import EventWeights, build_interactions, make_model
 
-ML100K = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ml-100k"
-
 
 @pytest.fixture(scope="module")
-def split() -> tuple[object, object]:
-    path = ML100K / "u.data"
-    if not path.exists():
-        pytest.skip(f"MovieLens-100k is not on this machine ({path})")
+def split(shared_data: Callable[..., Path]) -> tuple[object, object]:
+    path = shared_data("ml-100k", "u.data") / "u.data"
     raw = np.loadtxt(path, dtype=np.int64, delimiter="\t")
     users, items = raw[:, 0] - 1, raw[:, 1] - 1
     ratings, times = raw[:, 2].astype(np.float64), raw[:, 3].astype(np.float64)
