@@ -45,6 +45,7 @@ test: lint typecheck layers unit
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/evaluate.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) .mypy_cache .ruff_cache .pytest_cache

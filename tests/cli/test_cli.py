@@ -30,6 +30,7 @@ def semrec(*args: str | Path) -> subprocess.CompletedProcess[str]:
         ("recommend",),
         ("similar",),
         ("stats",),
+        ("eval",),
         ("forget-user",),
     ],
 )

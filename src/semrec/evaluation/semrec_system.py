@@ -1,0 +1,102 @@
+"""semrec itself as a system under evaluation: the public `Recommender` API, nothing else.
+
+Each `fit` opens a fresh home (a temporary directory) with the given settings, ingests the
+train events through `ingest` and calls `train()`; `observe` ingests later events; `recommend` asks
+`Recommender.recommend` user by user, exactly as an application would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from semrec.data.records import EVENT_TYPES, Event
+from semrec.evaluation.systems.base import EvalData
+from semrec.service import Recommender
+
+__all__ = ["SEMREC_CONFIGS", "SemrecSystem"]
+
+#: Named semrec configurations: settings overrides on top of the defaults.
+SEMREC_CONFIGS: Mapping[str, Mapping[str, Any]] = {
+    "semrec": {},
+    "semrec-ease": {"train": {"serve_model": "ease"}},
+    "semrec-als": {"train": {"serve_model": "als"}},
+    "semrec-itemknn": {"train": {"serve_model": "itemknn"}},
+}
+
+
+class SemrecSystem:
+    """A semrec `Recommender` with settings overrides, driven through its Python API."""
+
+    def __init__(self, name: str = "semrec", settings: Mapping[str, Any] | None = None) -> None:
+        self.name = name
+        self.settings = dict(settings or {})
+        self._rec: Recommender | None = None
+        self._home: Path | None = None
+        self._items: dict[str, int] = {}
+        self._users: tuple[str, ...] = ()
+
+    def _events(self, data: EvalData, positions: NDArray[np.int64]) -> list[Event]:
+        users = data.user_ids or tuple(str(u) for u in range(data.n_users))
+        items = data.item_ids or tuple(str(i) for i in range(data.n_items))
+        out = []
+        for pos in positions.tolist():
+            value = float(data.values[pos])
+            out.append(
+                Event(
+                    f"e{pos}",
+                    users[data.user_idx[pos]],
+                    items[data.item_idx[pos]],
+                    EVENT_TYPES[data.type_codes[pos]],
+                    float(data.timestamps[pos]),
+                    None if np.isnan(value) else value,
+                )
+            )
+        return out
+
+    def fit(self, data: EvalData, train: NDArray[np.bool_]) -> None:
+        """Ingest the train events into a fresh home and train."""
+        self.close()
+        self._home = Path(tempfile.mkdtemp(prefix="semrec-eval-"))
+        self._rec = Recommender.open(self._home, self.settings)
+        self._rec.ingest(self._events(data, np.flatnonzero(train)))
+        self._rec.train()
+        self._items = {item_id: n for n, item_id in enumerate(data.item_ids)} or {
+            str(i): i for i in range(data.n_items)
+        }
+        self._users = data.user_ids or tuple(str(u) for u in range(data.n_users))
+
+    def observe(self, data: EvalData, events: NDArray[np.int64]) -> None:
+        """Ingest events that happened after `fit` (no retraining)."""
+        if self._rec is None:
+            raise RuntimeError("fit() first")
+        self._rec.ingest(self._events(data, events))
+
+    def recommend(
+        self, users: NDArray[np.int64], history: sp.csr_matrix, k: int
+    ) -> NDArray[np.int64]:
+        """`Recommender.recommend(user, k)` per user (seen items excluded by semrec itself)."""
+        if self._rec is None:
+            raise RuntimeError("fit() first")
+        out = np.full((len(users), k), -1, dtype=np.int64)
+        for row, user in enumerate(users.tolist()):
+            recs = self._rec.recommend(self._users[user], k=k)
+            ids = [self._items.get(r.item_id, -1) for r in recs]
+            out[row, : len(ids)] = ids
+        return out
+
+    def close(self) -> None:
+        """Close the home and delete its directory."""
+        if self._rec is not None:
+            self._rec.close()
+            self._rec = None
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
