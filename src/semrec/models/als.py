@@ -57,4 +57,5 @@ class ALS(FactorModel):
         self._item_factors = np.ascontiguousarray(als.item_factors, dtype=np.float32)
 
     def _user_factors(self, histories: sp.csr_matrix) -> NDArray[np.float64]:
-        return fold_in(histories * self.alpha, self._item_factors, self.regularization)
+        y, gram = self._latent64()
+        return fold_in(histories * self.alpha, y, self.regularization, gram)

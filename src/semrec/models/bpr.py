@@ -71,7 +71,8 @@ class BPR(FactorModel):
         confidence = sp.csr_matrix(histories, dtype=np.float64, copy=True)
         confidence.eliminate_zeros()
         confidence.data[:] = self.fold_in_confidence
-        users = fold_in(confidence, self._latent_factors(), self.fold_in_regularization)
+        y, gram = self._latent64()
+        users = fold_in(confidence, y, self.fold_in_regularization, gram)
         return np.hstack([users, np.ones((users.shape[0], 1))])
 
     def _latent_factors(self) -> NDArray[np.float32]:

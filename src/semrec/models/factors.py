@@ -32,7 +32,10 @@ def _solve_chunk(
 
 
 def fold_in(
-    confidence: sp.csr_matrix, item_factors: NDArray[np.floating[Any]], regularization: float
+    confidence: sp.csr_matrix,
+    item_factors: NDArray[np.floating[Any]],
+    regularization: float,
+    gram: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """User factors for each confidence row, solving the implicit-feedback ALS user step.
 
@@ -40,12 +43,13 @@ def fold_in(
     confidence 1) and item factors ``Y``, returns
     ``x = (YᵀY + λI + Yᵀ(C - I)Y)⁻¹ Yᵀ C p``, the least-squares user vector of Hu, Koren &
     Volinsky (2008) with the item factors frozen. With every confidence equal to 1 this is plain
-    ridge regression of the binary history on ``Y`` (solved in one batch).
+    ridge regression of the binary history on ``Y`` (solved in one batch). `gram` is ``YᵀY``
+    when the caller has it cached (it is the costly part of a one-user fold-in).
     """
     y = np.asarray(item_factors, dtype=np.float64)
     conf = sp.csr_matrix(confidence, dtype=np.float64)
     f = y.shape[1]
-    base = y.T @ y + regularization * np.eye(f)
+    base = (y.T @ y if gram is None else gram) + regularization * np.eye(f)
     if conf.nnz == 0 or np.all(conf.data == 1.0):
         rhs = np.asarray(conf @ y, dtype=np.float64)
         return np.asarray(np.linalg.solve(base, rhs.T).T, dtype=np.float64)
@@ -62,6 +66,14 @@ class FactorModel(Model):
     def __init__(self) -> None:
         super().__init__()
         self._item_factors: NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self._cache: tuple[object, NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    def _latent64(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The latent item factors as float64 and their Gram matrix, computed once per fit."""
+        if self._cache is None or self._cache[0] is not self._item_factors:
+            y = np.asarray(self._latent_factors(), dtype=np.float64)
+            self._cache = (self._item_factors, y, y.T @ y)
+        return self._cache[1], self._cache[2]
 
     @property
     def item_factors(self) -> NDArray[np.float32]:
