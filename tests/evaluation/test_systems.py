@@ -3,6 +3,7 @@ consuming its own block of items (skewed within the block), plus one stray item 
 
 from __future__ import annotations
 
+import doctest
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +25,7 @@ from semrec.evaluation.systems import (
     interactions,
     make_peer,
     tune,
+    tuning,
     validation_score,
 )
 
@@ -134,7 +136,7 @@ def test_learning_peers_beat_popularity(
     train, held = split(data)
     popular = validation_score(fitted["popularity"], data, train, held)
     learned = validation_score(fitted[name], data, train, held)
-    assert learned > popular + 0.15, (name, learned, popular)
+    assert learned > popular + 0.3, (name, learned, popular)
 
 
 @pytest.mark.parametrize("name", LEARNERS)
@@ -167,8 +169,7 @@ def test_rtrec_observe_updates_its_model(data: EvalData) -> None:
     system = FACTORIES["rtrec-slim"]()
     system.fit(data, train)
     user = 2  # group 0, now turning to block 2
-    before = system.recommend(np.array([user]), interactions(data, train)[[user]], 10)[0]
-    assert not set(before.tolist()) & set(block(2))
+    before = system.recommend(np.array([user]), interactions(data, train)[[user]], 5)[0]
     new_items = [item for item in block(2)[:4] if item not in data.item_idx[data.user_idx == user]]
     extra = EvalData(
         name="more",
@@ -183,9 +184,9 @@ def test_rtrec_observe_updates_its_model(data: EvalData) -> None:
     positions = np.arange(len(data), len(extra))
     system.observe(extra, positions)
     known = np.r_[train, np.ones(len(new_items), dtype=bool)]
-    after = system.recommend(np.array([user]), interactions(extra, known)[[user]], 10)[0]
+    after = system.recommend(np.array([user]), interactions(extra, known)[[user]], 5)[0]
     assert after.tolist() != before.tolist()
-    assert set(after.tolist()) & set(block(2)), after
+    assert len(set(after.tolist()) & set(block(2))) > len(set(before.tolist()) & set(block(2)))
     assert not set(after.tolist()) & set(new_items)
 
 
@@ -219,3 +220,7 @@ def test_recommend_before_fit_says_what_to_call() -> None:
     for make in FACTORIES.values():
         with pytest.raises(NotFittedError, match=r"fit\(\)"):
             make().recommend(np.array([0]), sp.csr_matrix((1, N_ITEMS)), 3)
+
+
+def test_tuning_doctests() -> None:
+    assert doctest.testmod(tuning).failed == 0

@@ -109,14 +109,17 @@ def run_evaluation(
         },
         "protocols": {},
     }
-    params: dict[str, dict[str, Any]] = {}
+    # Tuned once per data set, on a validation split carved out of the train part of the first
+    # static protocol (temporal for a replay-only run), then used in every protocol.
+    first = next((p for p in protocols if protocol(p).split is not None), "temporal")
+    factories, params = (
+        _tuned(systems, data, first, progress)
+        if tune_params
+        else ({s: _bind(_registry(s)[0], {}) for s in systems}, {})
+    )
+    results["tuned_on"] = first if tune_params else None
     for name in protocols:
         spec = protocol(name)
-        factories, params = (
-            _tuned(systems, data, name, progress)
-            if tune_params
-            else ({s: _bind(_registry(s)[0], {}) for s in systems}, {})
-        )
         if spec.split is None:
             out = run_replay(data, factories, 10, max_requests=max_requests, progress=progress)
         else:

@@ -56,7 +56,8 @@ class EASESystem(PeerSystem):
 
     This is semrec's own `semrec.models.EASE`: scores are ``history @ B``, where ``history`` is
     the row passed to `recommend` (train plus observed events), so new events count at once
-    without refitting. `l2` is the ridge penalty on the item-item weights.
+    without refitting. `l2` is the ridge penalty on the item-item weights. Users with an empty
+    history get the train popularity (EASE would score every item 0).
     """
 
     name = "ease"

@@ -85,6 +85,7 @@ class ImplicitALSSystem(PeerSystem):
     ) -> NDArray[np.int64]:
         """Top-`k` unseen items per user through implicit's `recommend` with fold-in."""
         n_items, als = self._require_fitted(), self._model()
+        users = np.asarray(users, dtype=np.int64)
         rows = history_rows(history, n_items)
         n, empty = rows.shape[0], np.diff(rows.indptr) == 0
         ranked: list[list[int]] = [[] for _ in range(n)]
