@@ -24,11 +24,13 @@ from semrec.service import Recommender
 __all__ = ["SEMREC_CONFIGS", "SemrecSystem"]
 
 #: Named semrec configurations: settings overrides on top of the defaults.
+#: "semrec" is the default configuration, untuned, as a user gets it; the others serve one
+#: model (popularity is always trained, as the fallback).
 SEMREC_CONFIGS: Mapping[str, Mapping[str, Any]] = {
     "semrec": {},
-    "semrec-ease": {"train": {"serve_model": "ease"}},
-    "semrec-als": {"train": {"serve_model": "als"}},
-    "semrec-itemknn": {"train": {"serve_model": "itemknn"}},
+    "semrec-ease": {"train": {"models": ["popularity", "ease"], "serve_model": "ease"}},
+    "semrec-als": {"train": {"models": ["popularity", "als"], "serve_model": "als"}},
+    "semrec-itemknn": {"train": {"models": ["popularity", "itemknn"], "serve_model": "itemknn"}},
 }
 
 

@@ -20,11 +20,16 @@ from semrec.evaluation.systems.base import EvalData, System
 __all__ = ["DEFAULT_SYSTEMS", "SYSTEM_NAMES", "run_evaluation"]
 
 Factory = Callable[..., System]
-#: semrec configurations get the same kind of small grid as the peers (settings paths).
+#: semrec configurations get the same grids as the peers that share their algorithm
+#: (as settings paths); the default configuration "semrec" is not tuned.
 _SEMREC_GRIDS: Mapping[str, Mapping[str, Sequence[Any]]] = {
-    "semrec-ease": {"models.ease.l2": [100.0, 500.0, 1000.0]},
-    "semrec-als": {"models.als.factors": [32, 64, 128]},
-    "semrec-itemknn": {"models.itemknn.neighbors": [50, 100, 200]},
+    "semrec-ease": {"models.ease.l2": [200.0, 500.0, 1000.0, 2000.0, 5000.0]},
+    "semrec-als": {
+        "models.als.factors": [32, 64, 128],
+        "models.als.regularization": [3.0, 10.0, 30.0],
+        "models.als.alpha": [0.1, 0.3, 1.0],
+    },
+    "semrec-itemknn": {"models.itemknn.neighbors": [50, 100, 200, 400]},
 }
 SYSTEM_NAMES = (*PEERS, *SEMREC_CONFIGS)
 DEFAULT_SYSTEMS = SYSTEM_NAMES
