@@ -67,7 +67,7 @@ class ModelSettings(BaseModel):
     model_config = _FROZEN
     als: dict[str, Any] = Field(default_factory=lambda: {"factors": 64, "iterations": 15})
     bpr: dict[str, Any] = Field(default_factory=dict)
-    ease: dict[str, Any] = Field(default_factory=lambda: {"l2": 500.0})
+    ease: dict[str, Any] = Field(default_factory=lambda: {"l2": 2000.0})
     itemknn: dict[str, Any] = Field(default_factory=lambda: {"neighbors": 100})
     popularity: dict[str, Any] = Field(default_factory=dict)
 

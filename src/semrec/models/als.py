@@ -29,7 +29,7 @@ class ALS(FactorModel):
         self,
         *,
         factors: int = 64,
-        regularization: float = 0.05,
+        regularization: float = 10.0,
         alpha: float = 1.0,
         iterations: int = 15,
         random_state: int | None = 0,

@@ -25,7 +25,7 @@ class EASE(Model):
 
     name: ClassVar[str] = "ease"
 
-    def __init__(self, *, l2: float = 500.0, max_items: int = 20_000) -> None:
+    def __init__(self, *, l2: float = 2000.0, max_items: int = 20_000) -> None:
         super().__init__()
         self.l2 = check_float("l2", l2, 0.0, strict=True)
         self.max_items = check_int("max_items", max_items, 1)
