@@ -43,8 +43,10 @@ def test_default_type_weights_are_summed_per_cell() -> None:
 def test_ratings_scale_the_rate_weight_monotonically() -> None:
     rows = [(0, 0, "rate", 5, 0), (0, 1, "rate", 1, 0), (0, 2, "review", 3, 0),
             (1, 0, "rate", 9, 0), (1, 1, "rate", NAN, 0)]  # fmt: skip
-    # weight 5 x (r - 1 + 1) / 5 = r; out-of-scale ratings clip; missing = middle of the scale
-    np.testing.assert_allclose(build(rows), [[5, 1, 3], [5, 3, 0]])
+    # On a 1-5 scale: weight 5 x (r - 1 + 1) / 5 = r; out-of-scale ratings clip; missing =
+    # middle of the scale
+    one_to_five = EventWeights(rating_min=1.0, rating_max=5.0)
+    np.testing.assert_allclose(build(rows, weights=one_to_five), [[5, 1, 3], [5, 3, 0]])
 
 
 def test_searches_and_events_without_item_are_dropped() -> None:

@@ -150,3 +150,11 @@ def test_an_in_memory_recommender_works_without_a_home() -> None:
     with semrec.Recommender.open(None) as rec:
         assert rec.upsert_items(ITEMS) == 12
         assert rec.ingest(events()).accepted == 100
+
+
+def test_default_event_weights_match_the_default_settings() -> None:
+    # The evaluation's peers build interactions with `EventWeights()`; semrec with its settings.
+    from semrec.models import EventWeights
+    from semrec.service.training import event_weights
+
+    assert event_weights(semrec.Settings()) == EventWeights()

@@ -47,7 +47,7 @@ class EventWeights:
     review: float = 5.0
     search: float = 0.0
     skip: float = 0.0
-    rating_min: float = 1.0
+    rating_min: float = 0.0
     rating_max: float = 5.0
     half_life_days: float | None = None
 
