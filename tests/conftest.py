@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import semrec
+
+# Unit tests embed text with the deterministic hashing encoder (fast, no model to load);
+# tests of the real bundled models ask for them by name.
+os.environ.setdefault("SEMREC_TEXT__ENCODER", "hashing")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -116,7 +116,7 @@ def forget_user(
 
 def main() -> None:
     """Entry point: run the app, turning semrec errors into one clear line and exit code 2."""
-    from semrec.cli import evaluate, importing  # noqa: F401  (register their commands)
+    from semrec.cli import evaluate, importing, serve  # noqa: F401  (register their commands)
 
     try:
         app()

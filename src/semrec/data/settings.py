@@ -19,7 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from semrec.data.errors import SettingsError
 from semrec.data.validation import Limits
 
-__all__ = ["SETTINGS_FILE", "ModelSettings", "Settings", "load_settings"]
+__all__ = [
+    "ENCODER_NAMES",
+    "SETTINGS_FILE",
+    "ModelSettings",
+    "RemoteEncoderSettings",
+    "Settings",
+    "TextSettings",
+    "load_settings",
+]
 
 SETTINGS_FILE = "semrec.toml"
 MODEL_NAMES = ("popularity", "itemknn", "ease", "als", "bpr")
@@ -103,6 +111,37 @@ class StoreSettings(BaseModel):
     batch_size: int = Field(10000, ge=1)
 
 
+ENCODER_NAMES = ("usem", "minilm-onnx", "minilm-torch", "hashing", "remote")
+EncoderName = Literal["usem", "minilm-onnx", "minilm-torch", "hashing", "remote"]
+
+
+class RemoteEncoderSettings(BaseModel):
+    """An OpenAI-compatible `/v1/embeddings` endpoint (Ollama, vLLM, llama.cpp, hosted APIs)."""
+
+    model_config = _FROZEN
+    url: str = "http://127.0.0.1:11434/v1"
+    model: str = "nomic-embed-text"
+    api_key_env: str = "SEMREC_EMBEDDINGS_API_KEY"
+    timeout_s: float = Field(10.0, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    backoff_s: float = Field(0.5, ge=0)
+    batch_size: int = Field(64, ge=1, le=4096)
+    fallback: Literal["usem", "minilm-onnx", "minilm-torch", "hashing"] | None = None
+
+
+class TextSettings(BaseModel):
+    """Language understanding: which encoder embeds item text, queries and user text."""
+
+    model_config = _FROZEN
+    enabled: bool = True
+    encoder: EncoderName = "usem"
+    hashing_dim: int = Field(256, ge=8, le=8192)
+    batch_size: int = Field(64, ge=1, le=4096)
+    #: History size (distinct items) at which CF and language weigh the same in `recommend`.
+    history_half: float = Field(2.0, ge=0)
+    remote: RemoteEncoderSettings = Field(default_factory=RemoteEncoderSettings)
+
+
 class Settings(BaseModel):
     """Every setting of semrec, validated at start-up; unknown keys are refused."""
 
@@ -112,6 +151,7 @@ class Settings(BaseModel):
     train: TrainSettings = Field(default_factory=TrainSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    text: TextSettings = Field(default_factory=TextSettings)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -10,20 +10,46 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from semrec.data.errors import NotFittedError, NotFoundError, ValidationError
-from semrec.data.records import Event, Item, Recommendation
+from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
-from semrec.models import restore_model, user_history_row
+from semrec.models import restore_model, top_k, user_history_row
+from semrec.rank.cold_start import inherit_scores, semantic_neighbours
+from semrec.service.blending import (
+    QUERY_WEIGHT,
+    Blend,
+    blend_sources,
+    cf_weight,
+    closest_past_item,
+    contributions,
+    user_profile,
+)
 from semrec.service.catalog_view import CatalogView
 from semrec.service.importing import ImportReport, import_dataset, import_file
+from semrec.service.language import LanguageIndex, build_language_index
+from semrec.service.searching import (
+    QueryScores,
+    query_relevance,
+    query_scores,
+    rank_query,
+    search_reasons,
+)
 from semrec.service.serving import Ranked, ServingModels
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import Store, open_store
+from semrec.store.embedding_cache import EmbeddingCache
+from semrec.text.encoders.cached import CachedEncoder
+from semrec.text.encoders.factory import make_encoder
+from semrec.text.intent import parse
 
 __all__ = ["IngestReport", "Recommender"]
+
+EMBEDDINGS_FILE = "embeddings.sqlite"
+_TEXT_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["search"])
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,9 @@ class Recommender:
         self._weights = event_weights(settings)
         self._view: CatalogView | None = None
         self._serving: ServingModels | None = None
+        self._encoder: CachedEncoder | None = None
+        self._language: LanguageIndex | None = None
+        self._cold: sp.csr_matrix | None = None
         self._load_snapshot()
 
     @classmethod
@@ -78,6 +107,20 @@ class Recommender:
         """Validate and insert or replace items, all or nothing; returns how many."""
         valid = [self._checked(i, n, validate_item, "items") for n, i in enumerate(items)]
         count = self.store.upsert_items(valid)
+        self._view = None
+        return count
+
+    def get_item(self, item_id: str) -> Item:
+        """The catalog item under this id; `NotFoundError` when it has no metadata."""
+        item = self.store.get_item(validate_id("item_id", item_id, self._limits))
+        if item is None:
+            raise NotFoundError("item", item_id)
+        return item
+
+    def delete_items(self, item_ids: Iterable[str]) -> int:
+        """Remove items from the catalog (never recommended again); returns how many existed."""
+        ids = [validate_id(f"item_ids[{n}]", i, self._limits) for n, i in enumerate(item_ids)]
+        count = self.store.delete_items(ids)
         self._view = None
         return count
 
@@ -181,11 +224,31 @@ class Recommender:
         return self.store.forget_user(validate_id("user_id", user_id, self._limits))
 
     # -- train path ---------------------------------------------------------------------------
-    def train(self) -> TrainReport:
-        """Fit the configured models on every event, save a snapshot and serve it."""
+    def train(self, *, progress: bool = False) -> TrainReport:
+        """Fit the configured models on every event, embed changed item text, serve the result."""
         report, models = fit_models(self.store, self.settings)
         self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
+        self._view = None
+        self._cold = None
+        if self.settings.text.enabled:
+            self._language = None
+            language = self._language_index(progress=progress)
+            if language is not None:
+                report = report.with_language(language.describe())
         return report
+
+    def reload_snapshot(self) -> int | None:
+        """Serve the newest snapshot in the store (one trained elsewhere); return its version."""
+        self._load_snapshot()
+        self._view = None
+        self._cold = None
+        self._language = None
+        return self.model_version
+
+    @property
+    def model_version(self) -> int | None:
+        """The version of the snapshot being served, None before the first training."""
+        return None if self._serving is None else self._serving.version
 
     def _load_snapshot(self) -> None:
         snapshot = self.store.latest_snapshot()
@@ -197,6 +260,45 @@ class Recommender:
             for name, arrays in snapshot.arrays.items()
         }
         self._serving = ServingModels(models, snapshot.version, self.settings.train.serve_model)
+
+    # -- language -----------------------------------------------------------------------------
+    def encoder(self) -> CachedEncoder:
+        """The configured text encoder behind the content-hash embedding cache."""
+        if self._encoder is None:
+            path = None if self.home is None else self.home / EMBEDDINGS_FILE
+            self._encoder = CachedEncoder(make_encoder(self.settings.text), EmbeddingCache(path))
+        return self._encoder
+
+    def _language_index(self, *, progress: bool = False) -> LanguageIndex | None:
+        """Item documents, embeddings, BM25 and lexicon for the current catalog (None: off)."""
+        if not self.settings.text.enabled:
+            return None
+        view = self._refreshed_view()
+        if self._language is None or len(self._language) != len(view):
+            self._language = build_language_index(
+                self.store, view.item_ids, self.encoder(), progress=progress
+            )
+            self._cold = None
+        return self._language
+
+    def _cold_neighbours(self, language: LanguageIndex, models: ServingModels) -> sp.csr_matrix:
+        if self._cold is None or self._cold.shape[0] != len(language):
+            warm = models.popularity(len(language)) > 0
+            self._cold = semantic_neighbours(
+                language.vectors, language.has_text & ~warm, language.has_text & warm
+            )
+        return self._cold
+
+    def _profile(
+        self, user_id: str, events: Any, language: LanguageIndex, now: float
+    ) -> npt.NDArray[np.float32] | None:
+        texts = self.store.event_texts(_TEXT_CODES, user_id)[-20:]
+        text_vectors = text_times = None
+        if texts:
+            text_vectors = self.encoder().encode([t for _, t, _ in texts])
+            text_times = np.array([ts for _, _, ts in texts], dtype=np.float64)
+        weights = np.clip(self._weights.type_weights()[events.type_codes.astype(np.intp)], 0, None)
+        return user_profile(events, weights, language, text_vectors, text_times, now)
 
     # -- read path ----------------------------------------------------------------------------
     def _models(self) -> ServingModels:
@@ -210,14 +312,22 @@ class Recommender:
         k: int = 10,
         exclude_seen: bool = True,
         filters: Mapping[str, Any] | None = None,
+        query: str | None = None,
     ) -> list[Recommendation]:
-        """The user's top-k items from their full current history (unknown users: popular)."""
+        """The user's top-k items from their full current history (unknown users: popular).
+
+        With text enabled, a user with little history is also served from the meaning of what
+        they touched, reviewed and searched for, and items nobody has touched yet borrow the
+        behaviour of the items closest to them in meaning. A `query` adds the search's hard
+        constraints as filters and its relevance as a score.
+        """
         user_id = validate_id("user_id", user_id, self._limits)
         k = _check_k(k)
         models, view = self._models(), self._refreshed_view()
         events = self.store.user_events(user_id)
         keep = events.item_idx < len(view)
         items = events.item_idx[keep]
+        now = time.time()
         history = user_history_row(
             items,
             events.type_codes[keep],
@@ -225,24 +335,181 @@ class Recommender:
             events.timestamps[keep],
             len(view),
             self._weights,
-            now=time.time(),
+            now=now,
         )
         allow = view.candidates() & view.filter_mask(filters)
         if exclude_seen:
             allow[items[items >= 0]] = False
-        return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
+        language = self._language_index()
+        if language is None:
+            if query is not None:
+                raise ValidationError("query", query, "text enabled (settings text.enabled)")
+            return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
+        searched = None
+        if query is not None:
+            searched = query_scores(self._intent(query, language), language, self.encoder(), allow)
+            allow = searched.allow
+        profile = self._profile(user_id, events, language, now)
+        if profile is None and searched is None:
+            return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
+        return self._blended(models, view, language, history, items, allow, k, profile, searched)
+
+    def _intent(self, query: str, language: LanguageIndex) -> Any:
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError("query", query, "a non-empty string")
+        if len(query.encode("utf-8")) > self._limits.max_text_bytes:
+            raise ValidationError(
+                "query", query[:40], f"at most {self._limits.max_text_bytes} bytes"
+            )
+        return parse(query, language.lexicon)
+
+    def _blended(
+        self,
+        models: ServingModels,
+        view: CatalogView,
+        language: LanguageIndex,
+        history: sp.csr_matrix,
+        items: npt.NDArray[np.int64],
+        allow: npt.NDArray[np.bool_],
+        k: int,
+        profile: npt.NDArray[np.float32] | None,
+        searched: QueryScores | None,
+    ) -> list[Recommendation]:
+        n_distinct = int(np.unique(items[items >= 0]).size)
+        alpha = cf_weight(n_distinct, self.settings.text.history_half)
+        cf = None
+        if history.nnz and models.serve_name != "popularity":
+            cf = inherit_scores(models.scores(history), self._cold_neighbours(language, models))
+        sources: dict[str, npt.NDArray[np.float32] | None] = {
+            "cf": cf,
+            "semantic": None if profile is None else language.vectors @ profile,
+            "query": None if searched is None else query_relevance(searched),
+        }
+        weights = {"cf": alpha if profile is not None else 1.0, "semantic": 1.0 - alpha}
+        weights["query"] = QUERY_WEIGHT
+        blend = blend_sources(sources, weights, allow, models.popularity(len(view)))
+        ids, vals = top_k(blend.scores, k, allow=allow)
+        because = models.explain(history, ids)
+        out = []
+        for item, score, src in zip(ids.tolist(), vals.tolist(), because.tolist(), strict=True):
+            out.append(self._blended_item(item, score, src, blend, view, language, items, searched))
+        return out
+
+    def _blended_item(
+        self,
+        item: int,
+        score: float,
+        because_of: int,
+        blend: Blend,
+        view: CatalogView,
+        language: LanguageIndex,
+        items: npt.NDArray[np.int64],
+        searched: QueryScores | None,
+    ) -> Recommendation:
+        parts = contributions(blend, item)
+        reason: dict[str, Any] = {"kind": "model", "model": "popularity"}
+        if any(v > 0 for v in parts.values()):
+            lead = max(parts, key=lambda name: parts[name])
+            reason["model"] = self._models().serve_name if lead == "cf" else lead
+            reason["contributions"] = parts
+        else:
+            reason["fallback"] = "no history" if items.size == 0 else "no personalised evidence"
+        reasons: list[dict[str, Any]] = [reason]
+        if parts.get("cf", 0) > 0 and because_of >= 0:
+            reasons.append(
+                {
+                    "kind": "because_of",
+                    "item_id": view.item_ids[because_of],
+                    "title": view.titles[because_of],
+                }
+            )
+        elif parts.get("semantic", 0) > 0:
+            past, similarity = closest_past_item(language, items, item)
+            if past >= 0:
+                reasons.append(
+                    {
+                        "kind": "similar_to",
+                        "item_id": view.item_ids[past],
+                        "title": view.titles[past],
+                        "similarity": round(similarity, 4),
+                    }
+                )
+        if searched is not None:
+            reasons.extend(search_reasons(item, searched, language))
+        return Recommendation(view.item_ids[item], score, tuple(reasons))
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        user_id: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Recommendation]:
+        """Items matching a natural-language query, hard constraints never violated.
+
+        Lexical (BM25) and semantic evidence are fused; wanted attributes add to the score;
+        with `user_id` the user's language profile personalises the order.
+        """
+        k = _check_k(k)
+        view = self._refreshed_view()
+        language = self._language_index()
+        if language is None:
+            raise ValidationError("query", query, "text enabled (settings text.enabled)")
+        allow = view.candidates() & view.filter_mask(filters)
+        searched = query_scores(self._intent(query, language), language, self.encoder(), allow)
+        personal = None
+        if user_id is not None:
+            user_id = validate_id("user_id", user_id, self._limits)
+            events = self.store.user_events(user_id)
+            profile = self._profile(user_id, events, language, time.time())
+            personal = None if profile is None else language.vectors @ profile
+        hits = rank_query(searched, k, personal)
+        return [
+            Recommendation(
+                view.item_ids[h.item],
+                h.score,
+                tuple(
+                    search_reasons(
+                        h.item,
+                        searched,
+                        language,
+                        None if personal is None else float(personal[h.item]),
+                    )
+                ),
+            )
+            for h in hits
+        ]
 
     def similar(self, item_id: str, k: int = 10) -> list[Recommendation]:
-        """Items that the same people engage with (scored as a one-item history)."""
+        """Items that the same people engage with (scored as a one-item history).
+
+        An item nobody has engaged with yet gets the items closest to it in meaning.
+        """
         item_id = validate_id("item_id", item_id, self._limits)
         k = _check_k(k)
         models, view = self._models(), self._refreshed_view()
         index = self.store.item_index([item_id])[0]
         if index < 0:
             raise NotFoundError("item", item_id)
-        history = sp.csr_matrix((np.ones(1, np.float32), ([0], [index])), shape=(1, len(view)))
         allow = view.candidates()
         allow[index] = False
+        language = self._language_index()
+        if (
+            language is not None
+            and language.has_text[index]
+            and models.popularity(len(view))[index] == 0
+        ):
+            sims = language.vectors @ language.vectors[index]
+            ids, vals = top_k(sims, k, allow=allow & language.has_text)
+            return [
+                Recommendation(
+                    view.item_ids[i],
+                    v,
+                    ({"kind": "similar_meaning", "item_id": item_id, "similarity": round(v, 4)},),
+                )
+                for i, v in zip(ids.tolist(), vals.tolist(), strict=True)
+            ]
+        history = sp.csr_matrix((np.ones(1, np.float32), ([0], [index])), shape=(1, len(view)))
         ranked = models.rank(history, allow, k, models.similar_name)
         return [self._as_recommendation(r, view) for r in ranked]
 
@@ -255,6 +522,7 @@ class Recommender:
                 self.store.item_ids(), has_meta, available, list(self.store.iter_items())
             )
             self._view = view
+            self._language = None
         return view
 
     @staticmethod

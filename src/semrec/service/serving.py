@@ -73,6 +73,29 @@ class ServingModels:
             ranked.extend(self._popular(history.shape[1], allow, k - len(ranked), why))
         return ranked
 
+    def scores(
+        self, history: sp.csr_matrix, model_name: str | None = None
+    ) -> npt.NDArray[np.float32]:
+        """The serving (or named) model's score for every item given a history row.
+
+        Items the model has never seen (added after training) score 0.
+        """
+        model = self.models[model_name or self.serve_name]
+        return np.asarray(model.score(history)[0], dtype=np.float32)
+
+    def popularity(self, n_items: int) -> npt.NDArray[np.float32]:
+        """Popularity scores of all `n_items` items (0 for items unseen at training)."""
+        empty = sp.csr_matrix((1, n_items), dtype=np.float32)
+        return np.asarray(self.models["popularity"].score(empty)[0], dtype=np.float32)
+
+    def explain(
+        self, history: sp.csr_matrix, items: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """For each item, the history item that contributed most (-1 when none)."""
+        if not history.nnz or self.serve_name == "popularity" or items.size == 0:
+            return np.full(items.shape, -1, dtype=np.int64)
+        return np.asarray(self.models[self.serve_name].explain(history, items), dtype=np.int64)
+
     def _popular(
         self, n_items: int, allow: npt.NDArray[np.bool_], k: int, why: str
     ) -> list[Ranked]:

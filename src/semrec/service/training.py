@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -29,6 +29,11 @@ class TrainReport:
     models: tuple[str, ...]
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    language: dict[str, Any] = field(default_factory=dict)
+
+    def with_language(self, language: dict[str, Any]) -> TrainReport:
+        """This report with the language index's build summary added."""
+        return replace(self, language=dict(language))
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data."""
@@ -41,6 +46,7 @@ class TrainReport:
             "models": list(self.models),
             "seconds": dict(self.seconds),
             "skipped": dict(self.skipped),
+            "language": dict(self.language),
         }
 
 

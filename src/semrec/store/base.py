@@ -66,6 +66,10 @@ class Catalog(Protocol):
     def upsert_items(self, items: Sequence[Item]) -> int:
         """Insert or replace items; returns how many were written."""
 
+    def delete_items(self, item_ids: Sequence[str]) -> int:
+        """Remove items' metadata (events and dense indexes stay); returns how many had it."""
+        ...
+
     def get_item(self, item_id: str) -> Item | None:
         """The item with this id, or None when the catalog has no metadata for it."""
 
@@ -93,6 +97,12 @@ class EventLog(Protocol):
 
     def user_events(self, user_id: str) -> EventArrays:
         """One user's events in arrival order (empty for an unknown user)."""
+
+    def event_texts(
+        self, type_codes: Sequence[int], user_id: str | None = None
+    ) -> list[tuple[int, str, float]]:
+        """(item_idx, text, timestamp) of events of these types carrying text, in order."""
+        ...
 
     def event_count(self) -> int:
         """How many events are stored."""

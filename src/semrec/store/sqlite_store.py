@@ -123,6 +123,16 @@ class SQLiteStore:
             ).fetchone()
         return None if row is None else validate_item(json.loads(row[0]), _TRUSTED)
 
+    def delete_items(self, item_ids: Sequence[str]) -> int:
+        """Remove items' metadata (their events and dense index stay); returns how many had it."""
+        with self.atomic():
+            removed = self._conn.executemany(
+                "UPDATE items SET has_meta=0, available=0, doc=NULL, updated=? "
+                "WHERE item_id=? AND has_meta=1",
+                ((time.time(), item_id) for item_id in item_ids),
+            ).rowcount
+        return int(removed)
+
     def iter_items(self) -> Iterator[Item]:
         """Every item with catalog metadata, in index order."""
         with self._lock:
@@ -218,6 +228,23 @@ class SQLiteStore:
             "SELECT user_idx, item_idx, type, value, ts FROM events WHERE user_idx=? ORDER BY seq",
             (idx,),
         )
+
+    def event_texts(
+        self, type_codes: Sequence[int], user_id: str | None = None
+    ) -> list[tuple[int, str, float]]:
+        """(item_idx, text, timestamp) of events of these types that carry text, in order.
+
+        item_idx is -1 for events without an item (searches); `user_id` limits to one user.
+        """
+        marks = ",".join("?" * len(type_codes))
+        sql = f"SELECT item_idx, text, ts FROM events WHERE type IN ({marks}) AND text != ''"
+        params: list[Any] = list(type_codes)
+        with self._lock:
+            if user_id is not None:
+                idx = self._known("users", user_id, self._users)
+                sql, params = sql + " AND user_idx=?", [*params, idx]
+            rows = self._conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [(int(i) - 1, str(t), float(ts)) for i, t, ts in rows]
 
     def event_count(self) -> int:
         """How many events are stored."""

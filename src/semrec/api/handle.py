@@ -1,0 +1,97 @@
+"""`ServiceHandle`: the one door from request threads to the (not thread-safe) `Recommender`."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from semrec.api.errors import ApiError
+from semrec.api.metrics import ApiMetrics
+from semrec.data.records import Recommendation
+from semrec.service import Recommender, TrainReport
+
+__all__ = ["ServiceHandle"]
+
+T = TypeVar("T")
+log = logging.getLogger("semrec.api")
+_SESSIONS = "session_id" in inspect.signature(Recommender.recommend).parameters
+
+
+class ServiceHandle:
+    """Serialises service calls behind one lock and tracks the served model version.
+
+    Training runs outside the lock when the recommender can reload snapshots: a second
+    `Recommender` on the same home fits and saves, then the serving one loads the result.
+    """
+
+    def __init__(self, recommender: Recommender, metrics: ApiMetrics | None = None) -> None:
+        self.recommender = recommender
+        self._metrics = metrics
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._set_version(recommender.model_version)
+
+    def call(self, fn: Callable[[Recommender], T]) -> T:
+        """Run `fn` on the recommender while holding the lock."""
+        with self._lock:
+            return fn(self.recommender)
+
+    def recommend(
+        self,
+        user_id: str,
+        *,
+        k: int,
+        exclude_seen: bool,
+        filters: Mapping[str, Any],
+        query: str | None,
+        session_id: str | None,
+    ) -> list[Recommendation]:
+        """`Recommender.recommend` under the lock; `session_id` only where it is understood."""
+        extra: dict[str, Any] = {}
+        if session_id is not None:
+            if not _SESSIONS:
+                raise ApiError(501, "not_implemented", "session_id is not supported yet")
+            extra["session_id"] = session_id
+        with self._lock:
+            return self.recommender.recommend(
+                user_id, k, exclude_seen, filters or None, query=query, **extra
+            )
+
+    @property
+    def model_version(self) -> int | None:
+        """Version of the snapshot being served, None before the first training."""
+        return self._version
+
+    def _set_version(self, version: Any) -> None:
+        self._version = version if isinstance(version, int) else None
+        if self._metrics is not None:
+            self._metrics.model_version.set(self._version or 0)
+
+    def train(self) -> TrainReport:
+        """Fit every configured model and serve the new snapshot."""
+        rec = self.recommender
+        if rec.home is None:
+            with self._lock:
+                report = rec.train()
+            self._set_version(report.version)
+            return report
+        with Recommender.open(rec.home, rec.settings) as trainer:
+            report = trainer.train()
+        with self._lock:
+            version = rec.reload_snapshot()
+        self._set_version(version if isinstance(version, int) else report.version)
+        return report
+
+    def ready(self) -> bool:
+        """A snapshot is served and the store answers."""
+        if self._version is None:
+            return False
+        try:
+            self.recommender.store.item_count()
+        except Exception as exc:  # any failure of the store means "not ready"
+            log.warning("store not ready: %s", exc)
+            return False
+        return True

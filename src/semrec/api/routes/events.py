@@ -1,0 +1,32 @@
+"""`POST /events`: store a batch of events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from semrec.api.schemas import EventsIn, IngestOut
+from semrec.api.security import Ctx, Ingest
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["events"])
+
+
+@router.post("/events", dependencies=[Ingest])
+def ingest_events(
+    body: EventsIn,
+    ctx: Ctx,
+    skip_invalid: Annotated[
+        bool, Query(description="Store the valid events and report the invalid ones.")
+    ] = False,
+) -> IngestOut:
+    """Validate and durably store events; they count for the user's next recommendations.
+
+    By default one invalid event rejects the batch (422 naming it); with `skip_invalid` the
+    invalid ones are counted as rejected, with their reasons.
+    """
+    report = ctx.handle.call(lambda rec: rec.ingest(body.events, skip_invalid=skip_invalid))
+    ctx.metrics.count_events(report.accepted, report.duplicates, report.rejected)
+    return IngestOut(**report.to_dict())

@@ -1,0 +1,44 @@
+"""`/users/{user_id}`: recommendations for a user, and forgetting a user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from semrec.api.schemas import ForgetOut, RecommendationsOut, RecommendQuery, recommendations
+from semrec.api.security import Admin, Ctx, Read
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/users", tags=["users"])
+UserId = Annotated[str, Path(description="The user id.")]
+
+
+@router.get("/{user_id}/recommendations", dependencies=[Read])
+def recommend(
+    user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx
+) -> RecommendationsOut:
+    """The user's top-k items from their current history, with reasons.
+
+    Unknown users get popular items, marked with a `fallback` reason. Unknown query
+    parameters are refused (422), so a misspelt filter never passes silently.
+    """
+    recs = ctx.handle.recommend(
+        user_id,
+        k=params.k,
+        exclude_seen=params.exclude_seen,
+        filters=params.filters(),
+        query=params.query,
+        session_id=params.session_id,
+    )
+    return RecommendationsOut(
+        user_id=user_id, items=recommendations(recs), model_version=ctx.handle.model_version
+    )
+
+
+@router.delete("/{user_id}", dependencies=[Admin])
+def forget_user(user_id: UserId, ctx: Ctx) -> ForgetOut:
+    """Delete the user and every event of theirs (admin scope)."""
+    deleted = ctx.handle.call(lambda rec: rec.forget_user(user_id))
+    return ForgetOut(user_id=user_id, deleted_events=deleted)

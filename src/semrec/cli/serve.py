@@ -1,0 +1,96 @@
+"""`semrec serve` (the HTTP API under uvicorn) and `semrec keys create|list|revoke`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import closing
+from typing import Annotated
+
+import typer
+
+from semrec.api import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE
+from semrec.cli.main import DEFAULT_HOME, Home, app
+from semrec.service import Recommender
+from semrec.store.api_keys import SCOPES, ApiKey, ApiKeyStore
+
+keys_app = typer.Typer(
+    help="Create, list and revoke API keys of the HTTP API.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+@app.command()
+def serve(
+    home: Home = DEFAULT_HOME,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    no_auth: Annotated[
+        bool, typer.Option("--no-auth", help="No API keys: everything open (for local trials).")
+    ] = False,
+    rate: Annotated[
+        float, typer.Option("--rate", help="Requests per second per key (0: unlimited).")
+    ] = DEFAULT_RATE,
+    burst: Annotated[
+        int, typer.Option("--burst", help="Requests a key may burst.")
+    ] = DEFAULT_BURST,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body in bytes.")
+    ] = DEFAULT_MAX_BODY,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs); needs an API key unless --no-auth."""
+    import uvicorn
+
+    from semrec.api import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    keys = None if no_auth else ApiKeyStore.open(home)
+    try:
+        with Recommender.open(home) as rec:
+            api = create_app(rec, keys=keys, rate=rate or None, burst=burst, max_body=max_body)
+            if no_auth:
+                typer.secho("WARNING: --no-auth: the API is open to anyone", err=True, fg="red")
+            uvicorn.run(api, host=host, port=port, log_level=log_level)
+    finally:
+        if keys is not None:
+            keys.close()
+
+
+def _describe(key: ApiKey) -> str:
+    created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(key.created_at))
+    state = "active" if key.active else "revoked"
+    return f"{key.key_id}  {','.join(sorted(key.scopes)):<18} {state:<8} {created}  {key.name}"
+
+
+@keys_app.command("create")
+def create_key(
+    scope: Annotated[
+        list[str], typer.Option("--scope", help=f"One of {', '.join(SCOPES)} (repeatable).")
+    ],
+    home: Home = DEFAULT_HOME,
+    name: Annotated[str, typer.Option("--name", help="A note on who uses the key.")] = "",
+) -> None:
+    """Create a key and print it once: only its hash is stored."""
+    with closing(ApiKeyStore.open(home)) as store:
+        key, record = store.create(scope, name)
+    typer.echo(key)
+    typer.echo(f"created key {record.key_id}; it is not shown again", err=True)
+
+
+@keys_app.command("list")
+def list_keys(home: Home = DEFAULT_HOME) -> None:
+    """List keys (ids, scopes, state; never the keys themselves)."""
+    with closing(ApiKeyStore.open(home)) as store:
+        for key in store.list_keys():
+            typer.echo(_describe(key))
+
+
+@keys_app.command("revoke")
+def revoke_key(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
+    home: Home = DEFAULT_HOME,
+) -> None:
+    """Revoke a key: requests with it are refused from now on (401)."""
+    with closing(ApiKeyStore.open(home)) as store:
+        typer.echo(f"revoked {_describe(store.revoke(key_id))}")

@@ -1,0 +1,1 @@
+"""Ranking policies: candidate fusion, filters, re-ranking and explanations (pure functions)."""

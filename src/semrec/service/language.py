@@ -1,0 +1,117 @@
+"""The catalog as language: item documents, their embeddings, BM25, the lexicon and item facts.
+
+Built from the store whenever the catalog view changes (and at `train()`); embeddings come
+through the content-hash cache, so an unchanged item is never encoded twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from semrec.data.records import EVENT_TYPE_CODES, Item
+from semrec.store import Store
+from semrec.text.constraints import ItemFacts
+from semrec.text.documents import item_document, price_bands, review_digest
+from semrec.text.encoders.cached import CachedEncoder
+from semrec.text.lexical import LexicalIndex
+from semrec.text.lexicon import Lexicon
+from semrec.text.normalize import fold_case, normalize_text
+
+__all__ = ["LanguageIndex", "build_language_index"]
+
+_REVIEW_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["rate"])
+
+
+@dataclass(frozen=True)
+class LanguageIndex:
+    """Per dense item index: document text, unit embedding (zero row: no text) and facts."""
+
+    documents: list[str]
+    folded: list[str]
+    vectors: npt.NDArray[np.float32]
+    has_text: npt.NDArray[np.bool_]
+    lexical: LexicalIndex
+    lexicon: Lexicon
+    facts: ItemFacts
+    encoder_name: str
+    encoded: int
+    cached: int
+    seconds: float
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def mentions(self, term: str) -> npt.NDArray[np.bool_]:
+        """Items whose document contains `term` (case- and width-folded)."""
+        folded = fold_case(normalize_text(term))
+        if not folded:
+            return np.zeros(len(self.documents), dtype=bool)
+        return np.array([folded in d for d in self.folded], dtype=bool)
+
+    def describe(self) -> dict[str, object]:
+        """Sizes and cache behaviour of the last build, for `stats()` and train reports."""
+        return {
+            "encoder": self.encoder_name,
+            "dim": int(self.vectors.shape[1]),
+            "items_with_text": int(self.has_text.sum()),
+            "encoded": self.encoded,
+            "cached": self.cached,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def build_language_index(
+    store: Store, item_ids: Sequence[str], encoder: CachedEncoder, *, progress: bool = False
+) -> LanguageIndex:
+    """Documents for every catalog item (with review digests), embedded through the cache."""
+    start = time.perf_counter()
+    by_index: list[Item | None] = [None] * len(item_ids)
+    position = {item_id: i for i, item_id in enumerate(item_ids)}
+    for item in store.iter_items():
+        by_index[position[item.item_id]] = item
+    reviews: dict[int, list[str]] = {}
+    for item_idx, text, _ in store.event_texts(_REVIEW_CODES):
+        if 0 <= item_idx < len(by_index):
+            reviews.setdefault(item_idx, []).append(text)
+    documents = _documents(by_index, reviews)
+    has_text = np.array([bool(d) for d in documents], dtype=bool)
+    texts = [d for d in documents if d]
+    encoded = encoder.encode(texts, progress=progress) if texts else None
+    vectors = np.zeros((len(documents), encoder.dim), dtype=np.float32)
+    if encoded is not None:
+        vectors[has_text] = encoded
+    known = [item for item in by_index if item is not None]
+    return LanguageIndex(
+        documents=documents,
+        folded=[fold_case(d) for d in documents],
+        vectors=vectors,
+        has_text=has_text,
+        lexical=LexicalIndex.build(documents),
+        lexicon=Lexicon.learn(known),
+        facts=ItemFacts.from_items(by_index),
+        encoder_name=encoder.name,
+        encoded=encoder.last_misses if texts else 0,
+        cached=encoder.last_hits if texts else 0,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _documents(by_index: Sequence[Item | None], reviews: dict[int, list[str]]) -> list[str]:
+    bands = price_bands(
+        [None if it is None else it.price for it in by_index],
+        [() if it is None else it.category for it in by_index],
+    )
+    documents = []
+    for i, item in enumerate(by_index):
+        if item is None:
+            # Known only from events: its reviews are all the text it has.
+            documents.append(review_digest(reviews[i], max_sentences=6) if i in reviews else "")
+            continue
+        digest = review_digest(reviews[i]) if i in reviews else ""
+        documents.append(item_document(item, price_band=bands[i], review_digest=digest))
+    return documents

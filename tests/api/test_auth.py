@@ -1,0 +1,64 @@
+"""API keys: missing, wrong scope, revoked; both headers; open health, metrics and docs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from .live import Shop
+
+
+def test_no_key_is_401_with_a_challenge(shop: Shop) -> None:
+    with shop.client() as anonymous:
+        answer = anonymous.get("/stats")
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+    assert answer.json() == {"error": "unauthorized", "message": "an API key is required"}
+
+
+@pytest.mark.parametrize("key", ["sr_000000000000_forged", "not-even-shaped-like-a-key"])
+def test_unknown_keys_are_401(shop: Shop, key: str) -> None:
+    answer = httpx.get(f"{shop.url}/stats", headers={"X-API-Key": key})
+    assert answer.status_code == 401
+    assert answer.json()["message"] == "unknown or revoked API key"
+
+
+def test_a_revoked_key_is_401(shop: Shop) -> None:
+    with shop.client("revoked") as client:
+        assert client.get("/stats").status_code == 401
+
+
+def test_a_key_without_the_scope_is_403(shop: Shop) -> None:
+    with shop.client("read") as client:
+        answer = client.put("/items", json={"items": []})
+        assert answer.status_code == 403
+        assert answer.json()["error"] == "forbidden"
+        assert client.delete("/users/u0001").status_code == 403
+        assert client.post("/admin/train").status_code == 403
+    with shop.client("ingest") as client:
+        assert client.get("/stats").status_code == 403
+        assert client.get("/admin/train").status_code == 403
+
+
+@pytest.mark.parametrize("header", ["bearer", "x-api-key"])
+def test_both_headers_carry_a_key(shop: Shop, header: str) -> None:
+    with shop.client("read", header=header) as client:
+        assert client.get("/stats").status_code == 200
+
+
+def test_admin_may_do_everything(shop: Shop, admin: httpx.Client) -> None:
+    assert admin.get("/stats").status_code == 200
+    assert admin.get(f"/items/{shop.data.items[0]['item_id']}").status_code == 200
+    assert admin.put("/items", json={"items": []}).json() == {"upserted": 0}
+    assert admin.get("/admin/train").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready", "/metrics", "/docs"])
+def test_health_metrics_and_docs_need_no_key(shop: Shop, path: str) -> None:
+    assert httpx.get(f"{shop.url}{path}").status_code == 200
+
+
+def test_unknown_routes_answer_json_404(shop: Shop) -> None:
+    answer = httpx.get(f"{shop.url}/nowhere")
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "not_found"
