@@ -13,13 +13,27 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
+from semrec.data.records import Recommendation
+from semrec.models import top_k
+from semrec.rank.cold_start import inherit_scores
 from semrec.rank.fusion import normalise
+from semrec.service.catalog_view import CatalogView
 from semrec.service.language import LanguageIndex
+from semrec.service.searching import QueryScores, query_relevance, search_reasons
+from semrec.service.serving import ServingModels
 from semrec.store import EventArrays
 from semrec.text.documents import pool_profile
 
-__all__ = ["Blend", "blend_sources", "cf_weight", "closest_past_item", "user_profile"]
+__all__ = [
+    "Blend",
+    "blend_sources",
+    "blended_recommendations",
+    "cf_weight",
+    "closest_past_item",
+    "user_profile",
+]
 
 #: Half-life of a past interaction's pull on the language profile.
 PROFILE_HALF_LIFE_S = 30 * 86400.0
@@ -106,3 +120,82 @@ def closest_past_item(
 def contributions(blend: Blend, item: int) -> dict[str, Any]:
     """Each source's share of an item's score, rounded for the reply."""
     return {name: round(float(part[item]), 4) for name, part in blend.parts.items()}
+
+
+def blended_recommendations(
+    models: ServingModels,
+    view: CatalogView,
+    language: LanguageIndex,
+    cold: sp.csr_matrix,
+    history: sp.csr_matrix,
+    items: npt.NDArray[np.int64],
+    allow: npt.NDArray[np.bool_],
+    k: int,
+    profile: npt.NDArray[np.float32] | None,
+    searched: QueryScores | None,
+    history_half: float,
+) -> list[Recommendation]:
+    """Top-k by the blend of CF (cold items inheriting), the language profile and a query."""
+    n_distinct = int(np.unique(items[items >= 0]).size)
+    alpha = cf_weight(n_distinct, history_half)
+    cf = None
+    if history.nnz and models.serve_name != "popularity":
+        cf = inherit_scores(models.scores(history), cold)
+    sources: dict[str, npt.NDArray[np.float32] | None] = {
+        "cf": cf,
+        "semantic": None if profile is None else language.vectors @ profile,
+        "query": None if searched is None else query_relevance(searched),
+    }
+    weights = {"cf": alpha if profile is not None else 1.0, "semantic": 1.0 - alpha}
+    weights["query"] = QUERY_WEIGHT
+    blend = blend_sources(sources, weights, allow, models.popularity(len(view)))
+    ids, vals = top_k(blend.scores, k, allow=allow)
+    because = models.explain(history, ids)
+    out = []
+    for item, score, src in zip(ids.tolist(), vals.tolist(), because.tolist(), strict=True):
+        out.append(_blended_item(item, score, src, blend, models, view, language, items, searched))
+    return out
+
+
+def _blended_item(
+    item: int,
+    score: float,
+    because_of: int,
+    blend: Blend,
+    models: ServingModels,
+    view: CatalogView,
+    language: LanguageIndex,
+    items: npt.NDArray[np.int64],
+    searched: QueryScores | None,
+) -> Recommendation:
+    parts = contributions(blend, item)
+    reason: dict[str, Any] = {"kind": "model", "model": "popularity"}
+    if any(v > 0 for v in parts.values()):
+        lead = max(parts, key=lambda name: parts[name])
+        reason["model"] = models.serve_name if lead == "cf" else lead
+        reason["contributions"] = parts
+    else:
+        reason["fallback"] = "no history" if items.size == 0 else "no personalised evidence"
+    reasons: list[dict[str, Any]] = [reason]
+    if parts.get("cf", 0) > 0 and because_of >= 0:
+        reasons.append(
+            {
+                "kind": "because_of",
+                "item_id": view.item_ids[because_of],
+                "title": view.titles[because_of],
+            }
+        )
+    elif parts.get("semantic", 0) > 0:
+        past, similarity = closest_past_item(language, items, item)
+        if past >= 0:
+            reasons.append(
+                {
+                    "kind": "similar_to",
+                    "item_id": view.item_ids[past],
+                    "title": view.titles[past],
+                    "similarity": round(similarity, 4),
+                }
+            )
+    if searched is not None:
+        reasons.extend(search_reasons(item, searched, language))
+    return Recommendation(view.item_ids[item], score, tuple(reasons))

@@ -18,22 +18,15 @@ from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model, top_k, user_history_row
-from semrec.rank.cold_start import inherit_scores, semantic_neighbours
+from semrec.rank.cold_start import semantic_neighbours
 from semrec.service.blending import (
-    QUERY_WEIGHT,
-    Blend,
-    blend_sources,
-    cf_weight,
-    closest_past_item,
-    contributions,
+    blended_recommendations,
     user_profile,
 )
 from semrec.service.catalog_view import CatalogView
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex, build_language_index
 from semrec.service.searching import (
-    QueryScores,
-    query_relevance,
     query_scores,
     rank_query,
     search_reasons,
@@ -352,7 +345,11 @@ class Recommender:
         profile = self._profile(user_id, events, language, now)
         if profile is None and searched is None:
             return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
-        return self._blended(models, view, language, history, items, allow, k, profile, searched)
+        cold = self._cold_neighbours(language, models)
+        return blended_recommendations(
+            models, view, language, cold, history, items, allow, k, profile, searched,
+            self.settings.text.history_half,
+        )  # fmt: skip
 
     def _intent(self, query: str, language: LanguageIndex) -> Any:
         if not isinstance(query, str) or not query.strip():
@@ -362,81 +359,6 @@ class Recommender:
                 "query", query[:40], f"at most {self._limits.max_text_bytes} bytes"
             )
         return parse(query, language.lexicon)
-
-    def _blended(
-        self,
-        models: ServingModels,
-        view: CatalogView,
-        language: LanguageIndex,
-        history: sp.csr_matrix,
-        items: npt.NDArray[np.int64],
-        allow: npt.NDArray[np.bool_],
-        k: int,
-        profile: npt.NDArray[np.float32] | None,
-        searched: QueryScores | None,
-    ) -> list[Recommendation]:
-        n_distinct = int(np.unique(items[items >= 0]).size)
-        alpha = cf_weight(n_distinct, self.settings.text.history_half)
-        cf = None
-        if history.nnz and models.serve_name != "popularity":
-            cf = inherit_scores(models.scores(history), self._cold_neighbours(language, models))
-        sources: dict[str, npt.NDArray[np.float32] | None] = {
-            "cf": cf,
-            "semantic": None if profile is None else language.vectors @ profile,
-            "query": None if searched is None else query_relevance(searched),
-        }
-        weights = {"cf": alpha if profile is not None else 1.0, "semantic": 1.0 - alpha}
-        weights["query"] = QUERY_WEIGHT
-        blend = blend_sources(sources, weights, allow, models.popularity(len(view)))
-        ids, vals = top_k(blend.scores, k, allow=allow)
-        because = models.explain(history, ids)
-        out = []
-        for item, score, src in zip(ids.tolist(), vals.tolist(), because.tolist(), strict=True):
-            out.append(self._blended_item(item, score, src, blend, view, language, items, searched))
-        return out
-
-    def _blended_item(
-        self,
-        item: int,
-        score: float,
-        because_of: int,
-        blend: Blend,
-        view: CatalogView,
-        language: LanguageIndex,
-        items: npt.NDArray[np.int64],
-        searched: QueryScores | None,
-    ) -> Recommendation:
-        parts = contributions(blend, item)
-        reason: dict[str, Any] = {"kind": "model", "model": "popularity"}
-        if any(v > 0 for v in parts.values()):
-            lead = max(parts, key=lambda name: parts[name])
-            reason["model"] = self._models().serve_name if lead == "cf" else lead
-            reason["contributions"] = parts
-        else:
-            reason["fallback"] = "no history" if items.size == 0 else "no personalised evidence"
-        reasons: list[dict[str, Any]] = [reason]
-        if parts.get("cf", 0) > 0 and because_of >= 0:
-            reasons.append(
-                {
-                    "kind": "because_of",
-                    "item_id": view.item_ids[because_of],
-                    "title": view.titles[because_of],
-                }
-            )
-        elif parts.get("semantic", 0) > 0:
-            past, similarity = closest_past_item(language, items, item)
-            if past >= 0:
-                reasons.append(
-                    {
-                        "kind": "similar_to",
-                        "item_id": view.item_ids[past],
-                        "title": view.titles[past],
-                        "similarity": round(similarity, 4),
-                    }
-                )
-        if searched is not None:
-            reasons.extend(search_reasons(item, searched, language))
-        return Recommendation(view.item_ids[item], score, tuple(reasons))
 
     def search(
         self,

@@ -272,6 +272,7 @@ class Lexicon:
         taken = {a for al in (*brands.values(), *attributes.values()) for a in al}
         for path, tags in _tag_aliases(items, taken).items():
             categories[path] |= tags
+        _builtin_chinese(categories, attributes)
         canonical = {fold(b): b for b in brands}
         for (kind, target), learned in _learn_cjk(items, set(attributes), min_support).items():
             if kind == "brand":
@@ -363,6 +364,40 @@ class Lexicon:
                 k: [tuple(p) for p in v] for k, v in data["attribute_categories"].items()
             },
         )
+
+
+#: Chinese names of common retail category nodes and attribute values, used only for nodes and
+#: values the catalog has; aliases learned from the catalog's own Chinese titles come on top.
+BUILTIN_ZH_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
+    "phones": ("手机", "智能手机"), "smartphones": ("智能手机", "手机"),
+    "headphones": ("耳机", "耳塞"), "laptops": ("笔记本", "笔记本电脑"),
+    "tablets": ("平板", "平板电脑"), "cameras": ("相机", "照相机"), "watches": ("手表",),
+    "fitness trackers": ("手环", "运动手环"), "running shoes": ("跑鞋", "跑步鞋"),
+    "sneakers": ("运动鞋", "球鞋"), "shoes": ("鞋",), "jackets": ("夹克", "外套"),
+    "jeans": ("牛仔裤",), "bags": ("包", "背包"), "guitars": ("吉他",), "keyboards": ("键盘",),
+    "amplifiers": ("音箱", "功放"), "cookware": ("锅", "锅具"), "knives": ("刀", "刀具"),
+    "coffee makers": ("咖啡机",), "coffee": ("咖啡", "咖啡豆"), "books": ("书", "图书"),
+    "board games": ("桌游",), "toys": ("玩具",), "skincare": ("护肤", "护肤品"),
+    "makeup": ("彩妆", "化妆品"), "fragrance": ("香水",), "bedding": ("床品", "床上用品"),
+    "lighting": ("灯", "灯具"), "yoga": ("瑜伽",), "electronics": ("电子产品", "数码"),
+}  # fmt: skip
+BUILTIN_ZH_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
+    "black": ("黑色",), "white": ("白色",), "silver": ("银色",), "blue": ("蓝色",),
+    "red": ("红色",), "green": ("绿色",), "grey": ("灰色",), "gray": ("灰色",),
+    "pink": ("粉色",), "gold": ("金色",), "navy": ("藏青色",), "beige": ("米色",),
+    "yellow": ("黄色",), "purple": ("紫色",), "brown": ("棕色",), "orange": ("橙色",),
+    "leather": ("皮革", "真皮"), "cotton": ("纯棉", "棉"), "wool": ("羊毛",),
+    "stainless steel": ("不锈钢",), "cast iron": ("铸铁",), "glass": ("玻璃",),
+}  # fmt: skip
+
+
+def _builtin_chinese(
+    categories: dict[tuple[str, ...], set[str]], attributes: dict[tuple[str, str], set[str]]
+) -> None:
+    for path, aliases in categories.items():
+        aliases.update(BUILTIN_ZH_CATEGORIES.get(path[-1].lower(), ()))
+    for (_, value), aliases in attributes.items():
+        aliases.update(BUILTIN_ZH_VALUES.get(value.lower(), ()))
 
 
 def _brand_table(items: Sequence[Item]) -> dict[str, set[str]]:

