@@ -35,7 +35,6 @@ from semrec.importers.amazon import amazon_2014
 from semrec.sample import generate
 from semrec.sample.taxonomy import SUBCATEGORIES
 from semrec.sample.vocabulary import BRAND_ZH, COLOUR_ZH
-from semrec.text.lexical import LexicalIndex
 
 RESULTS = Path(__file__).resolve().parent / "results"
 AMAZON = (
@@ -186,11 +185,14 @@ def score(queries: Sequence[Query], rank: Ranker) -> dict[str, Any]:
 
 
 def systems(rec: semrec.Recommender, name: str) -> dict[str, Ranker]:
-    """BM25 alone, the encoder alone, and semrec's hybrid over the same documents."""
+    """BM25 alone, the encoder alone, and semrec's hybrid over the same documents.
+
+    BM25 alone is semrec's own lexical index (documents plus review text, jieba for Chinese)
+    queried with the raw query: the hybrid minus query understanding and semantics.
+    """
     language = rec._language_index()
     assert language is not None
     ids = rec._refreshed_view().item_ids
-    lexical = LexicalIndex.build(language.documents)
     encoder = rec.encoder()
 
     def top(scores: np.ndarray) -> list[str]:
@@ -199,7 +201,7 @@ def systems(rec: semrec.Recommender, name: str) -> dict[str, Ranker]:
         return [ids[i] for i in best]
 
     return {
-        "bm25": lambda q: top(lexical.scores(q.text)),
+        "bm25": lambda q: top(language.lexical.scores(q.text)),
         f"{name} alone": lambda q: top(language.vectors @ encoder.encode([q.text])[0]),
         f"semrec hybrid ({name})": lambda q: [r.item_id for r in rec.search(q.text, k=K)],
     }

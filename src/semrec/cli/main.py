@@ -1,4 +1,4 @@
-"""`semrec` command line: sample, import, train, recommend, similar, stats, forget-user."""
+"""`semrec` command line: sample, import, train, recommend, search, similar, stats, ..."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def sample(
 def train(home: Home = DEFAULT_HOME, as_json: AsJson = False) -> None:
     """Fit the configured models on every stored event and save a new snapshot."""
     with _open(home) as rec:
-        report = rec.train()
+        report = rec.train(progress=not as_json)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -63,6 +63,12 @@ def train(home: Home = DEFAULT_HOME, as_json: AsJson = False) -> None:
     )
     for name, reason in report.skipped.items():
         typer.echo(f"skipped {name}: {reason}")
+    if report.language:
+        lang = report.language
+        typer.echo(
+            f"text: {lang['items_with_text']} item documents embedded with {lang['encoder']} "
+            f"({lang['encoded']} encoded, {lang['cached']} from cache) in {lang['seconds']}s"
+        )
 
 
 @app.command()
@@ -76,13 +82,35 @@ def recommend(
     filters: Annotated[
         str | None, typer.Option("--filters", help='JSON, e.g. {"category": "Audio"}.')
     ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="What the user asks for, in words.")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Recommend items for a user, with the reasons for each."""
     parsed: dict[str, Any] | None = json.loads(filters) if filters else None
     with _open(home) as rec:
-        recs = rec.recommend(user, k=k, exclude_seen=not include_seen, filters=parsed)
+        recs = rec.recommend(user, k=k, exclude_seen=not include_seen, filters=parsed, query=query)
         print_recommendations(rec, recs, as_json)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='What to find, e.g. "red shoes under 50".')],
+    home: Home = DEFAULT_HOME,
+    k: Annotated[int, typer.Option("-k", help="How many items.")] = 10,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Personalise for this user id.")
+    ] = None,
+    filters: Annotated[
+        str | None, typer.Option("--filters", help='JSON, e.g. {"max_price": 100}.')
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Search the catalog in English or Chinese; price, brand and category limits are kept."""
+    parsed: dict[str, Any] | None = json.loads(filters) if filters else None
+    with _open(home) as rec:
+        print_recommendations(rec, rec.search(query, k=k, user_id=user, filters=parsed), as_json)
 
 
 @app.command()

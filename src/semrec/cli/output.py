@@ -37,9 +37,18 @@ def describe_reasons(rec: Recommendation) -> str:
             if reason.get("fallback"):
                 text += f" ({reason['fallback']})"
             parts.append(text)
-        elif reason.get("kind") == "because_of":
+        elif reason.get("kind") in ("because_of", "similar_to"):
             title = reason.get("title") or reason["item_id"]
-            parts.append(f"because of {title!s} [{reason['item_id']}]")
+            word = "because of" if reason["kind"] == "because_of" else "like"
+            parts.append(f"{word} {title!s} [{reason['item_id']}]")
+        elif reason.get("kind") == "constraint":
+            value = reason["value"]
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{reason['field']} {reason['op']} {shown}")
+        elif reason.get("kind") == "matched_terms":
+            parts.append("matches " + " ".join(reason["terms"]))
+        elif reason.get("kind") == "aspect":
+            parts.append(f"{reason['field']} {reason['value']}")
     return "; ".join(parts)
 
 

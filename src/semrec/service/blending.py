@@ -39,6 +39,8 @@ __all__ = [
 PROFILE_HALF_LIFE_S = 30 * 86400.0
 #: A query's relevance counts this much against the (normalised) personal sources.
 QUERY_WEIGHT = 2.0
+#: A source is cited in the reasons only when it gave at least this share of the score.
+CITE_SHARE = 0.3
 #: Popularity breaks ties among otherwise equal candidates without reordering real evidence.
 POPULARITY_WEIGHT = 0.02
 
@@ -177,7 +179,8 @@ def _blended_item(
     else:
         reason["fallback"] = "no history" if items.size == 0 else "no personalised evidence"
     reasons: list[dict[str, Any]] = [reason]
-    if parts.get("cf", 0) > 0 and because_of >= 0:
+    total = sum(parts.values())
+    if because_of >= 0 and total > 0 and parts.get("cf", 0) >= CITE_SHARE * total:
         reasons.append(
             {
                 "kind": "because_of",
@@ -185,7 +188,7 @@ def _blended_item(
                 "title": view.titles[because_of],
             }
         )
-    elif parts.get("semantic", 0) > 0:
+    elif total > 0 and parts.get("semantic", 0) >= CITE_SHARE * total:
         past, similarity = closest_past_item(language, items, item)
         if past >= 0:
             reasons.append(

@@ -24,6 +24,7 @@ from semrec.text.normalize import fold_case, normalize_text
 
 __all__ = ["LanguageIndex", "build_language_index"]
 
+_LEXICAL_REVIEW_CHARS = 4000
 _REVIEW_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["rate"])
 
 
@@ -91,7 +92,7 @@ def build_language_index(
         folded=[fold_case(d) for d in documents],
         vectors=vectors,
         has_text=has_text,
-        lexical=LexicalIndex.build(documents),
+        lexical=LexicalIndex.build(_lexical_texts(documents, reviews)),
         lexicon=Lexicon.learn(known),
         facts=ItemFacts.from_items(by_index),
         encoder_name=encoder.name,
@@ -99,6 +100,19 @@ def build_language_index(
         cached=encoder.last_hits if texts else 0,
         seconds=time.perf_counter() - start,
     )
+
+
+def _lexical_texts(documents: list[str], reviews: dict[int, list[str]]) -> list[str]:
+    """What BM25 indexes: the document plus the item's review text, capped.
+
+    The encoder reads a short digest (a long text blurs one vector), but exact words
+    anywhere in the reviews are good lexical evidence.
+    """
+    out = list(documents)
+    for i, texts in reviews.items():
+        if out[i]:
+            out[i] = f"{out[i]} {' '.join(texts)[:_LEXICAL_REVIEW_CHARS]}"
+    return out
 
 
 def _documents(by_index: Sequence[Item | None], reviews: dict[int, list[str]]) -> list[str]:

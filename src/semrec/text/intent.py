@@ -286,6 +286,23 @@ class _Mention:
     end: int
 
 
+#: Characters that may follow a Chinese noun that heads its phrase (function words, numbers,
+#: price and comparison words); any other Chinese character means the noun is a modifier.
+_AFTER_HEAD: Final = frozenset(
+    "的以不要和与或在价元块左内下上最很比便贵吗呢吧，。、；！？一二三四五六七八九十两百千万"
+)
+
+
+def _heads_phrase(text: str, end: int) -> bool:
+    """Chinese is head-final: in 吉他背带 (guitar strap) or 手机壳 (phone case) the category
+    noun 吉他 / 手机 only modifies the real head, so it is not the category asked for."""
+    if end >= len(text) or not _CJK_CHAR.match(text[end]) or end == 0:
+        return True
+    if not _CJK_CHAR.match(text[end - 1]):
+        return True
+    return text[end] in _AFTER_HEAD
+
+
 def _mentions(text: str, lexicon: Lexicon) -> list[_Mention]:
     """Lexicon matches in `text`, overlaps resolved longest first (same-span ties all kept)."""
     found = [
@@ -295,6 +312,7 @@ def _mentions(text: str, lexicon: Lexicon) -> list[_Mention]:
     found += [
         _Mention("category", m.path, m.surface, m.start, m.end)
         for m in lexicon.match_categories(text, normalized=True)
+        if _heads_phrase(text, m.end)
     ]
     found += [
         _Mention("attribute", (m.key, m.value), m.surface, m.start, m.end)

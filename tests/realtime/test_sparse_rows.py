@@ -1,0 +1,39 @@
+"""The growable sparse rows behind co-visitation and transitions: merging and trimming."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from semrec.realtime.sparse_rows import SparseRows, dense, gather
+
+
+def test_a_full_delta_merges_into_the_row_trimmed_to_top_n() -> None:
+    rows = SparseRows(top_n=2, merge_at=3)
+    rows.add(0, 1, 1.0)
+    rows.add(0, 2, 5.0)
+    rows.add(0, 2, 1.0)  # same column: still two pending columns
+    assert rows.get(0, 2) == 6.0 and rows.get(0, 1) == 1.0
+    rows.add(0, 3, 3.0)  # third column: merge, keep the two largest (2: 6, 3: 3)
+    assert rows.get(0, 1) == 0.0 and rows.get(0, 2) == 6.0 and rows.get(0, 3) == 3.0
+    rows.add(0, 1, 0.5)  # a trimmed neighbour starts again from zero
+    assert rows.get(0, 1) == 0.5
+    assert rows.nnz == 3
+    np.testing.assert_allclose(rows.to_csr(2, 4).toarray(), [[0, 0.5, 6, 3], [0, 0, 0, 0]])
+
+
+def test_bulk_rows_are_trimmed_with_ties_to_the_lower_column() -> None:
+    csr = sp.csr_matrix(np.array([[1.0, 5, 3, 2], [0, 7, 0, 0], [2, 2, 2, 0]]))
+    rows = SparseRows.from_csr(csr, top_n=2)
+    expected = [[0, 5, 3, 0], [0, 7, 0, 0], [2, 2, 0, 0]]
+    np.testing.assert_allclose(rows.to_csr(3, 4).toarray(), expected)
+    rows.add(2, 3, 4.0)  # pending on top of the bulk row
+    cols, vals = rows.row(2)
+    assert sorted(zip(cols.tolist(), vals.tolist(), strict=True)) == [(0, 2), (1, 2), (3, 4)]
+
+
+def test_gather_and_dense_sum_scaled_rows() -> None:
+    parts = [(np.array([0, 2]), np.array([1.0, 2.0])), (np.array([2, 5]), np.array([1.0, 1.0]))]
+    cols, vals = gather(parts, [2.0, 0.5])
+    # column 5 lies beyond n = 4 and is dropped
+    np.testing.assert_allclose(dense(cols, vals, 4), [2.0, 0.0, 4.5, 0.0])
