@@ -1,6 +1,6 @@
 """Speed of `semrec.realtime` on a synthetic log (a script, not a test).
 
-Run: ``.venv/bin/python tests/realtime/bench_live_state.py [n_items] [n_events] [dim]``
+Run: ``.venv/bin/python benchmarks/realtime.py [n_items] [n_events] [dim]``
 (defaults 100,000 items, 1,000,000 events, 384-d embeddings). Prints the bulk build time per
 component, the per-event `observe` cost and the per-request read cost.
 """
