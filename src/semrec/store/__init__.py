@@ -14,12 +14,14 @@ from semrec.store.base import (
     Store,
     UserStore,
 )
+from semrec.store.embedding_cache import EmbeddingCache
 from semrec.store.sqlite_store import DB_FILE, SQLiteStore
 
 __all__ = [
     "DB_FILE",
     "AppendResult",
     "Catalog",
+    "EmbeddingCache",
     "EventArrays",
     "EventLog",
     "SQLiteStore",
