@@ -32,7 +32,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[semrec.Recommende
 
 
 def _lexicon(rec: semrec.Recommender) -> Any:
-    language = rec._language_index()  # noqa: SLF001 - the same lexicon the search used
+    language = rec._language_index()
     assert language is not None
     return language.lexicon
 
@@ -84,7 +84,9 @@ def queries(draw: st.DrawFn) -> str:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=queries())
 def test_no_result_ever_violates_a_parsed_hard_constraint(
     shop: semrec.Recommender, query: str
@@ -159,15 +161,30 @@ PANS = [f"p{i}" for i in range(6)]
 
 
 def _catalog() -> list[dict[str, Any]]:
-    guitars = ["acoustic guitar with spruce top", "electric guitar, humbucker pickups",
-               "classical nylon string guitar", "dreadnought acoustic guitar",
-               "bass guitar, four strings", "travel size acoustic guitar"]  # fmt: skip
-    pans = ["non-stick frying pan", "cast iron skillet", "stainless steel saucepan",
-            "wok for stir fry", "enamelled dutch oven", "copper sauté pan"]  # fmt: skip
-    items = [{"item_id": f"g{i}", "title": t, "category": "Music > Instruments"}
-             for i, t in enumerate(guitars)]  # fmt: skip
-    items += [{"item_id": f"p{i}", "title": t, "category": "Kitchen > Cookware"}
-              for i, t in enumerate(pans)]  # fmt: skip
+    guitars = [
+        "acoustic guitar with spruce top",
+        "electric guitar, humbucker pickups",
+        "classical nylon string guitar",
+        "dreadnought acoustic guitar",
+        "bass guitar, four strings",
+        "travel size acoustic guitar",
+    ]
+    pans = [
+        "non-stick frying pan",
+        "cast iron skillet",
+        "stainless steel saucepan",
+        "wok for stir fry",
+        "enamelled dutch oven",
+        "copper sauté pan",
+    ]
+    items = [
+        {"item_id": f"g{i}", "title": t, "category": "Music > Instruments"}
+        for i, t in enumerate(guitars)
+    ]
+    items += [
+        {"item_id": f"p{i}", "title": t, "category": "Kitchen > Cookware"}
+        for i, t in enumerate(pans)
+    ]
     return items
 
 
@@ -178,8 +195,14 @@ def _events() -> list[dict[str, Any]]:
         group = GUITARS if u % 2 == 0 else PANS
         for j in range(3):
             item = group[(u + j) % 6]
-            out.append({"user_id": f"u{u}", "item_id": item, "type": "purchase",
-                        "timestamp": t0 + 10 * u + j})  # fmt: skip
+            out.append(
+                {
+                    "user_id": f"u{u}",
+                    "item_id": item,
+                    "type": "purchase",
+                    "timestamp": t0 + 10 * u + j,
+                }
+            )
     return out
 
 
@@ -198,8 +221,13 @@ def test_a_cold_item_reaches_users_whose_history_is_close_in_meaning(
     bundled: semrec.Recommender,
 ) -> None:
     bundled.upsert_items(
-        [{"item_id": "new-guitar", "title": "Twelve-string acoustic guitar, solid cedar top",
-          "category": "Music > Instruments"}]  # fmt: skip
+        [
+            {
+                "item_id": "new-guitar",
+                "title": "Twelve-string acoustic guitar, solid cedar top",
+                "category": "Music > Instruments",
+            }
+        ]
     )
     guitar_fan = [r.item_id for r in bundled.recommend("u0", k=4)]
     cook = [r.item_id for r in bundled.recommend("u1", k=13)]
@@ -214,8 +242,14 @@ def test_a_user_known_only_from_one_search_gets_items_of_that_meaning(
     bundled: semrec.Recommender,
 ) -> None:
     bundled.ingest(
-        [{"user_id": "searcher", "type": "search", "text": "炒锅和煎锅",
-          "timestamp": 1_700_100_000}]  # fmt: skip
+        [
+            {
+                "user_id": "searcher",
+                "type": "search",
+                "text": "炒锅和煎锅",
+                "timestamp": 1_700_100_000,
+            }
+        ]
     )
     recs = [r.item_id for r in bundled.recommend("searcher", k=4)]
     assert sum(i.startswith("p") for i in recs) >= 3, recs

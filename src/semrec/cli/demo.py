@@ -8,6 +8,12 @@ from pathlib import Path
 from semrec.cli.output import describe_reasons, padded
 from semrec.service import Recommender
 
+DEMO_QUERIES = (
+    "a light phone with a great camera, not Apple, under 500",
+    "不要苹果的拍照手机，五百以内",
+    "cheapest wireless headphones",
+)
+
 
 def _show(rec: Recommender, user_id: str) -> None:
     history = rec.store.user_events(user_id)
@@ -36,7 +42,14 @@ def main() -> None:
         for item in rec.similar(first.item_id, k=5):
             meta = rec.store.get_item(item.item_id)
             print(f"  {padded(meta.title if meta else item.item_id, 50)}  {describe_reasons(item)}")
+        for query in DEMO_QUERIES:
+            print(f"\n== search: {query} ==")
+            for item in rec.search(query, k=3):
+                meta = rec.store.get_item(item.item_id)
+                title = meta.title if meta else item.item_id
+                print(f"  {padded(title, 50)}  {describe_reasons(item)}")
         print(f"\nTry: semrec recommend {ranked[0]} --home {args.home}")
+        print(f'     semrec search "red running shoes under 100, not Nike" --home {args.home}')
 
 
 if __name__ == "__main__":
