@@ -25,6 +25,8 @@ from semrec.text.normalize import fold_case, normalize_text
 __all__ = ["LanguageIndex", "build_language_index"]
 
 _LEXICAL_REVIEW_CHARS = 4000
+_REVIEWS_PER_ITEM = 20
+_REVIEW_SNIPPET_CHARS = 200
 _REVIEW_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["rate"])
 
 
@@ -39,6 +41,8 @@ class LanguageIndex:
     lexical: LexicalIndex
     lexicon: Lexicon
     facts: ItemFacts
+    review_vectors: npt.NDArray[np.float32]
+    review_items: npt.NDArray[np.int64]
     encoder_name: str
     encoded: int
     cached: int
@@ -54,12 +58,24 @@ class LanguageIndex:
             return np.zeros(len(self.documents), dtype=bool)
         return np.array([folded in d for d in self.folded], dtype=bool)
 
+    def semantic_scores(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Each item's similarity to a query vector: its document's, or its closest review's.
+
+        A query often reads like one review ("great strings for the price") more than like
+        the item's whole description, so an item matches through any single review too.
+        """
+        scores = self.vectors @ query
+        if self.review_items.size:
+            np.maximum.at(scores, self.review_items, self.review_vectors @ query)
+        return scores
+
     def describe(self) -> dict[str, object]:
         """Sizes and cache behaviour of the last build, for `stats()` and train reports."""
         return {
             "encoder": self.encoder_name,
             "dim": int(self.vectors.shape[1]),
             "items_with_text": int(self.has_text.sum()),
+            "review_snippets": int(self.review_items.size),
             "encoded": self.encoded,
             "cached": self.cached,
             "seconds": round(self.seconds, 3),
@@ -83,9 +99,18 @@ def build_language_index(
     has_text = np.array([bool(d) for d in documents], dtype=bool)
     texts = [d for d in documents if d]
     encoded = encoder.encode(texts, progress=progress) if texts else None
+    doc_misses, doc_hits = (encoder.last_misses, encoder.last_hits) if texts else (0, 0)
     vectors = np.zeros((len(documents), encoder.dim), dtype=np.float32)
     if encoded is not None:
         vectors[has_text] = encoded
+    review_items, review_texts = _review_snippets(reviews)
+    review_vectors = (
+        encoder.encode(review_texts, progress=progress)
+        if review_texts
+        else np.zeros((0, encoder.dim), dtype=np.float32)
+    )
+    encoded_reviews = encoder.last_misses if review_texts else 0
+    cached_reviews = encoder.last_hits if review_texts else 0
     known = [item for item in by_index if item is not None]
     return LanguageIndex(
         documents=documents,
@@ -95,11 +120,26 @@ def build_language_index(
         lexical=LexicalIndex.build(_lexical_texts(documents, reviews)),
         lexicon=Lexicon.learn(known),
         facts=ItemFacts.from_items(by_index),
+        review_vectors=review_vectors,
+        review_items=review_items,
         encoder_name=encoder.name,
-        encoded=encoder.last_misses if texts else 0,
-        cached=encoder.last_hits if texts else 0,
+        encoded=doc_misses + encoded_reviews,
+        cached=doc_hits + cached_reviews,
         seconds=time.perf_counter() - start,
     )
+
+
+def _review_snippets(reviews: dict[int, list[str]]) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """The newest reviews of each item, cut to their opening, for review-level matching."""
+    items: list[int] = []
+    texts: list[str] = []
+    for i, item_reviews in reviews.items():
+        for text in item_reviews[-_REVIEWS_PER_ITEM:]:
+            snippet = normalize_text(text)[:_REVIEW_SNIPPET_CHARS]
+            if snippet:
+                items.append(i)
+                texts.append(snippet)
+    return np.asarray(items, dtype=np.int64), texts
 
 
 def _lexical_texts(documents: list[str], reviews: dict[int, list[str]]) -> list[str]:

@@ -71,7 +71,7 @@ def query_scores(
             allow &= language.facts.brands != brand
     text = query_text(intent)
     vector = encoder.encode([text])[0]
-    semantic = language.vectors @ vector
+    semantic = language.semantic_scores(vector)
     lexical = language.lexical.scores(text)
     facts = language.facts
     return QueryScores(
