@@ -6,16 +6,23 @@ import numpy as np
 import pytest
 
 from semrec.data.errors import ValidationError
-from semrec.index import EXACT_BELOW, ExactIndex, HnswIndex, load_index, make_index
+from semrec.index import ExactIndex, HnswIndex, exact_below_for, load_index, make_index
 from semrec.index.hnsw import auto_ef
 
 
 def test_exact_below_the_threshold_hnsw_from_it() -> None:
-    assert EXACT_BELOW == 20_000
-    assert isinstance(make_index(8, 19_999), ExactIndex)
-    assert isinstance(make_index(8, 20_000), HnswIndex)
+    assert isinstance(make_index(64, 19_999), ExactIndex)
+    assert isinstance(make_index(64, 20_000), HnswIndex)
     assert isinstance(make_index(8, 10, exact_below=10), HnswIndex)
     assert isinstance(make_index(8, 10, exact_below=11), ExactIndex)
+
+
+def test_default_threshold_shrinks_as_vectors_grow() -> None:
+    thresholds = [exact_below_for(d) for d in (32, 64, 128, 384, 512)]
+    assert thresholds == [40000, 20000, 10000, 3333, 2500]
+    assert isinstance(make_index(384, 3_332), ExactIndex)
+    assert isinstance(make_index(384, 3_333), HnswIndex)
+    assert isinstance(make_index(384, 19_999, exact_below=20_000), ExactIndex)
 
 
 def test_settings_reach_the_index() -> None:

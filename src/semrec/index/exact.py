@@ -75,7 +75,7 @@ class ExactIndex:
         allow: NDArray[np.bool_] | None = None,
         exclude: NDArray[np.integer] | None = None,
     ) -> Result:
-        """The `k` best ids and inner products per query row, best first (ties: lower id)."""
+        """The `k` best ids and inner products per query row, best first (equal scores by id)."""
         q = check_query(query, self.dim, self.metric)
         k = check_k(k)
         ok = eligible_ids(self._present[: self._rows], allow, exclude)
