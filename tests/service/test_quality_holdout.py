@@ -18,6 +18,11 @@ import semrec
 from semrec.evaluation import ndcg_at_k
 
 MODELS = ("popularity", "ease", "als")
+#: Each model alone: no live or language sources, popularity only as a tie-break.
+ALONE = {
+    "tune": False,
+    "weights": {"cf": 1.0, "popular": 0.0, "covisitation": 0.0, "sequence": 0.0, "trending": 0.0},
+}
 
 
 def _split(events: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
@@ -40,8 +45,12 @@ def _split(events: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict
 
 def _ndcg_by_model(home: Path, held: dict[str, set[str]]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name in MODELS:
-        with semrec.Recommender.open(home, {"train": {"serve_model": name}}) as rec:
+    configs: dict[str, dict[str, Any]] = {
+        name: {"train": {"serve_model": name}, "rank": ALONE} for name in MODELS
+    }
+    configs["fused"] = {}
+    for name, settings in configs.items():
+        with semrec.Recommender.open(home, settings) as rec:
             total = 0.0
             for user, relevant in held.items():
                 ids = [r.item_id for r in rec.recommend(user, k=10)]
@@ -71,6 +80,7 @@ def test_als_and_ease_beat_popularity_on_the_sample_shop(tmp_path: Path) -> None
     print("sample shop NDCG@10:", scores)
     assert scores["ease"] > 1.2 * scores["popularity"]
     assert scores["als"] > 1.2 * scores["popularity"]
+    assert scores["fused"] > 1.2 * scores["popularity"]
 
 
 @pytest.mark.slow
@@ -97,3 +107,4 @@ def test_als_and_ease_beat_popularity_on_movielens_100k(
     print("ml-100k NDCG@10:", scores)
     assert scores["ease"] > 1.2 * scores["popularity"]
     assert scores["als"] > 1.2 * scores["popularity"]
+    assert scores["fused"] > 1.2 * scores["popularity"]

@@ -24,6 +24,7 @@ __all__ = [
     "SETTINGS_FILE",
     "ModelSettings",
     "RemoteEncoderSettings",
+    "ServeSettings",
     "Settings",
     "TextSettings",
     "load_settings",
@@ -103,6 +104,22 @@ class TrainSettings(BaseModel):
         return self
 
 
+class ServeSettings(BaseModel):
+    """Background work of `semrec serve`: when to retrain, how often to look at the store.
+
+    Scheduled training is off by default; a server still serves snapshots that `semrec train`
+    or `semrec rollback` chose in another process, looking every `check_interval_s` seconds.
+    """
+
+    model_config = _FROZEN
+    #: Train every this many seconds (None: no timed training).
+    train_interval_s: float | None = Field(None, gt=0)
+    #: Train once this many new events were accepted through the API (None: never).
+    train_every_events: int | None = Field(None, ge=1)
+    #: Seconds between looks at the clock and at the store's served snapshot.
+    check_interval_s: float = Field(2.0, gt=0)
+
+
 class StoreSettings(BaseModel):
     """Where and how data is kept."""
 
@@ -129,6 +146,56 @@ class RemoteEncoderSettings(BaseModel):
     fallback: Literal["usem", "minilm-onnx", "minilm-torch", "hashing"] | None = None
 
 
+#: The candidate sources `recommend` fuses, and their weights before any tuning.
+DEFAULT_SOURCE_WEIGHTS: dict[str, float] = {
+    "cf": 1.0,
+    "covisitation": 0.5,
+    "sequence": 0.5,
+    "trending": 0.1,
+    "popular": 0.1,
+    "semantic": 1.0,
+    "query": 2.0,
+}
+
+
+class RankSettings(BaseModel):
+    """How `recommend` fuses its candidate sources into one ranking.
+
+    `fusion` "auto" serves whichever of the weighted blend and reciprocal-rank fusion scores
+    better on a validation replay of the newest events at training time; with `tune` the
+    blend's weights are learned on that replay too (else `weights` are used as given).
+    """
+
+    model_config = _FROZEN
+    fusion: Literal["auto", "blend", "rrf"] = "auto"
+    tune: bool = True
+    #: Replayed requests used to tune (more: steadier weights, slower training).
+    tune_requests: int = Field(600, ge=10)
+    #: Below this many replayable requests the weights are not tuned.
+    tune_min_requests: int = Field(50, ge=1)
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SOURCE_WEIGHTS))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_weights(cls, data: Any) -> Any:
+        """Weights given for some sources keep the defaults of the others."""
+        if isinstance(data, Mapping) and isinstance(data.get("weights"), Mapping):
+            data = {**data, "weights": {**DEFAULT_SOURCE_WEIGHTS, **data["weights"]}}
+        return data
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> RankSettings:
+        for name, weight in self.weights.items():
+            if name not in DEFAULT_SOURCE_WEIGHTS:
+                raise ValueError(
+                    f"rank.weights has unknown source {name!r}; known: "
+                    + ", ".join(DEFAULT_SOURCE_WEIGHTS)
+                )
+            if not weight >= 0:
+                raise ValueError(f"rank.weights.{name} must be >= 0, got {weight}")
+        return self
+
+
 class TextSettings(BaseModel):
     """Language understanding: which encoder embeds item text, queries and user text."""
 
@@ -151,7 +218,9 @@ class Settings(BaseModel):
     train: TrainSettings = Field(default_factory=TrainSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     text: TextSettings = Field(default_factory=TextSettings)
+    rank: RankSettings = Field(default_factory=RankSettings)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

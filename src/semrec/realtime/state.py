@@ -176,6 +176,11 @@ class LiveState:
         with self._lock:
             return self.trending.scores(now, self._width(n_items))
 
+    def trending_order(self, n_items: int | None = None) -> NDArray[np.float32]:
+        """Trending scores scaled to a maximum of 1 (order as at any time after the last event)."""
+        with self._lock:
+            return self.trending.relative_scores(self._width(n_items))
+
     def session_vector(self, user_idx: int) -> NDArray[np.float32] | None:
         """The user's session vector, or None (no embeddings, or no embedded item seen)."""
         with self._lock:

@@ -84,6 +84,20 @@ class Trending:
         out[:m] = self._vals[:m] * self._factor(now)
         return out
 
+    def relative_scores(self, n_items: int | None = None) -> NDArray[np.float32]:
+        """Every item's decayed count up to a common factor (the order at any later time).
+
+        Use this rather than `scores(now)` when `now` may be far past the last event: the
+        decay would underflow to all zeros there, while the order stays the same.
+        """
+        n = self._n if n_items is None else n_items
+        out = np.zeros(n, dtype=np.float32)
+        m = min(n, self._n)
+        if m:
+            top = float(self._vals[:m].max())
+            out[:m] = self._vals[:m] / top if top > 0 else 0.0
+        return out
+
     def score(self, item: int, now: float) -> float:
         """One item's decayed count at `now`."""
         if self._ref is None or not 0 <= item < self._n:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,20 +18,24 @@ from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model, top_k, user_history_row
-from semrec.rank.cold_start import semantic_neighbours
-from semrec.service.blending import (
-    blended_recommendations,
-    user_profile,
-)
+from semrec.rank.cold_start import inherit_scores, semantic_neighbours
+from semrec.rank.tuning import FusionChoice
+from semrec.realtime import LiveState
 from semrec.service.catalog_view import CatalogView
+from semrec.service.explaining import Explainer
+from semrec.service.fusion_tuning import default_fusion, tune_fusion
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex, build_language_index
+from semrec.service.profiles import user_profile
 from semrec.service.searching import (
+    QueryScores,
+    query_relevance,
     query_scores,
     rank_query,
     search_reasons,
 )
 from semrec.service.serving import Ranked, ServingModels
+from semrec.service.sources import fuse, live_sources, with_evidence
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import Store, open_store
 from semrec.store.embedding_cache import EmbeddingCache
@@ -78,6 +82,9 @@ class Recommender:
         self._encoder: CachedEncoder | None = None
         self._language: LanguageIndex | None = None
         self._cold: sp.csr_matrix | None = None
+        self._live: LiveState | None = None
+        self._live_seq = 0
+        self._fusion = default_fusion(settings)
         self._load_snapshot()
 
     @classmethod
@@ -152,6 +159,8 @@ class Recommender:
                     )
                     batch = []
             result = self.store.append_events(batch)
+        if self._live is not None:
+            self._catch_up(self._live)
         return IngestReport(
             accepted + result.accepted, duplicates + result.duplicates, len(errors), tuple(errors)
         )
@@ -213,21 +222,63 @@ class Recommender:
         return reports
 
     def forget_user(self, user_id: str) -> int:
-        """Remove the user's events and state; returns how many events were deleted."""
-        return self.store.forget_user(validate_id("user_id", user_id, self._limits))
+        """Remove the user's events and live state; returns how many events were deleted."""
+        user_id = validate_id("user_id", user_id, self._limits)
+        user_idx = self.store.user_index(user_id)
+        deleted = self.store.forget_user(user_id)
+        if self._live is not None and user_idx >= 0:
+            self._live.forget(user_idx)
+        return deleted
+
+    # -- live state ---------------------------------------------------------------------------
+    def _live_state(self) -> LiveState:
+        """Co-visitation, sequence, trending and recent windows, current with the event log.
+
+        Built from the whole log on first use; after that each call observes only the events
+        that arrived since (through this object or any other process writing the same home).
+        """
+        if self._live is None:
+            self._live_seq = self.store.last_seq()
+            self._live = LiveState.from_events(
+                self.store.all_events(), self._weights, self.store.item_count()
+            )
+            return self._live
+        self._catch_up(self._live)
+        return self._live
+
+    def _catch_up(self, live: LiveState) -> None:
+        seq = self.store.last_seq()
+        if seq <= self._live_seq:
+            return
+        new = self.store.events_after(self._live_seq)
+        self._live_seq = seq
+        for user, item, code, value, ts in zip(
+            new.user_idx.tolist(), new.item_idx.tolist(), new.type_codes.tolist(),
+            new.values.tolist(), new.timestamps.tolist(), strict=True,
+        ):  # fmt: skip
+            live.observe(user, item, code, value, ts)
 
     # -- train path ---------------------------------------------------------------------------
     def train(self, *, progress: bool = False) -> TrainReport:
         """Fit the configured models on every event, embed changed item text, serve the result."""
-        report, models = fit_models(self.store, self.settings)
-        self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
-        self._view = None
-        self._cold = None
+        language = None
         if self.settings.text.enabled:
             self._language = None
             language = self._language_index(progress=progress)
-            if language is not None:
-                report = report.with_language(language.describe())
+        vectors = None if language is None else language.vectors
+
+        def fusion(events: Any, n_items: int, serve_name: str) -> dict[str, Any]:
+            choice = tune_fusion(events, n_items, self.settings, self._weights, serve_name, vectors)
+            return asdict(choice)
+
+        report, models = fit_models(self.store, self.settings, tune=fusion)
+        self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
+        self._fusion = _fusion_from(report.fusion, self.settings)
+        self._view = None
+        self._cold = None
+        self._live = None
+        if language is not None:
+            report = report.with_language(language.describe())
         return report
 
     def reload_snapshot(self) -> int | None:
@@ -253,6 +304,7 @@ class Recommender:
             for name, arrays in snapshot.arrays.items()
         }
         self._serving = ServingModels(models, snapshot.version, self.settings.train.serve_model)
+        self._fusion = _fusion_from(snapshot.meta.get("fusion"), self.settings)
 
     # -- language -----------------------------------------------------------------------------
     def encoder(self) -> CachedEncoder:
@@ -307,49 +359,76 @@ class Recommender:
         filters: Mapping[str, Any] | None = None,
         query: str | None = None,
     ) -> list[Recommendation]:
-        """The user's top-k items from their full current history (unknown users: popular).
+        """The user's top-k items, fused from every candidate source (unknown users: popular).
 
-        With text enabled, a user with little history is also served from the meaning of what
-        they touched, reviewed and searched for, and items nobody has touched yet borrow the
-        behaviour of the items closest to them in meaning. A `query` adds the search's hard
-        constraints as filters and its relevance as a score.
+        Sources: the CF model on the user's full current history, items seen together with and
+        after their recent items, trending and popular items, and with text enabled the
+        meaning of what they touched, reviewed and searched for (items nobody has touched yet
+        borrow the behaviour of the items closest to them in meaning). A `query` adds the
+        search's hard constraints as filters and its relevance as a source. How the sources
+        are weighed was learned at training time (`rank` settings).
         """
         user_id = validate_id("user_id", user_id, self._limits)
         k = _check_k(k)
         models, view = self._models(), self._refreshed_view()
+        n = len(view)
+        live = self._live_state()
         events = self.store.user_events(user_id)
-        keep = events.item_idx < len(view)
-        items = events.item_idx[keep]
-        now = time.time()
+        items = events.item_idx[events.item_idx < n]
         history = user_history_row(
-            items,
-            events.type_codes[keep],
-            events.values[keep],
-            events.timestamps[keep],
-            len(view),
-            self._weights,
-            now=now,
-        )
+            items, events.type_codes[events.item_idx < n], events.values[events.item_idx < n],
+            events.timestamps[events.item_idx < n], n, self._weights, now=time.time(),
+        )  # fmt: skip
         allow = view.candidates() & view.filter_mask(filters)
         if exclude_seen:
             allow[items[items >= 0]] = False
         language = self._language_index()
-        if language is None:
-            if query is not None:
-                raise ValidationError("query", query, "text enabled (settings text.enabled)")
-            return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
-        searched = None
-        if query is not None:
-            searched = query_scores(self._intent(query, language), language, self.encoder(), allow)
+        searched = self._searched(query, language, allow)
+        if searched is not None:
             allow = searched.allow
-        profile = self._profile(user_id, events, language, now)
-        if profile is None and searched is None:
-            return [self._as_recommendation(r, view) for r in models.rank(history, allow, k)]
-        cold = self._cold_neighbours(language, models)
-        return blended_recommendations(
-            models, view, language, cold, history, items, allow, k, profile, searched,
-            self.settings.text.history_half,
+        user_idx = self.store.user_index(user_id)
+        sources: dict[str, npt.NDArray[np.float32] | None] = {"popular": models.popularity(n)}
+        sources.update(live_sources(live, user_idx, n))
+        sources["cf"] = self._cf_scores(models, history, language)
+        if language is not None:
+            profile = self._profile(user_id, events, language, time.time())
+            sources["semantic"] = None if profile is None else language.vectors @ profile
+        if searched is not None:
+            sources["query"] = query_relevance(searched)
+        n_distinct = int(np.unique(items[items >= 0]).size)
+        fused = fuse(with_evidence(sources), allow, self._fusion, n_distinct)
+        ids, vals = top_k(fused.scores, k, allow=allow)
+        explainer = Explainer(
+            view, fused, models.serve_name, items, live.recent_items(user_idx) if user_idx >= 0
+            else np.zeros(0, np.int64), live, language, searched,
         )  # fmt: skip
+        because = models.explain(history, ids)
+        return [
+            explainer.recommendation(item, score, src)
+            for item, score, src in zip(ids.tolist(), vals.tolist(), because.tolist(), strict=True)
+        ]
+
+    def _cf_scores(
+        self, models: ServingModels, history: sp.csr_matrix, language: LanguageIndex | None
+    ) -> npt.NDArray[np.float32] | None:
+        """The serving CF model's scores; cold items inherit from their neighbours in meaning."""
+        if not history.nnz or models.serve_name == "popularity":
+            return None
+        scores = models.scores(history)
+        if scores.shape[0] < history.shape[1]:
+            scores = np.pad(scores, (0, history.shape[1] - scores.shape[0]))
+        if language is None:
+            return scores
+        return inherit_scores(scores, self._cold_neighbours(language, models))
+
+    def _searched(
+        self, query: str | None, language: LanguageIndex | None, allow: npt.NDArray[np.bool_]
+    ) -> QueryScores | None:
+        if query is None:
+            return None
+        if language is None:
+            raise ValidationError("query", query, "text enabled (settings text.enabled)")
+        return query_scores(self._intent(query, language), language, self.encoder(), allow)
 
     def _intent(self, query: str, language: LanguageIndex) -> Any:
         if not isinstance(query, str) or not query.strip():
@@ -484,3 +563,15 @@ def _check_k(k: Any) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 1000:
         raise ValidationError("k", k, "an integer from 1 to 1000")
     return k
+
+
+def _fusion_from(meta: Any, settings: Settings) -> FusionChoice:
+    """The fusion a snapshot learned; the settings' own when they turn tuning off (or none)."""
+    if not settings.rank.tune or not isinstance(meta, Mapping) or "mode" not in meta:
+        return default_fusion(settings)
+    return FusionChoice(
+        str(meta["mode"]),
+        {str(k): float(v) for k, v in dict(meta.get("weights", {})).items()},
+        float(meta.get("history_half", settings.text.history_half)),
+        {str(k): float(v) for k, v in dict(meta.get("validation", {})).items()},
+    )

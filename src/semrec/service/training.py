@@ -12,7 +12,8 @@ from threadpoolctl import threadpool_limits
 from semrec.data.errors import NotFittedError
 from semrec.data.settings import Settings
 from semrec.models import EventWeights, Model, build_interactions, make_model
-from semrec.store import Store
+from semrec.service.serving import ServingModels
+from semrec.store import EventArrays, Store
 
 __all__ = ["TrainReport", "event_weights", "fit_models"]
 
@@ -30,6 +31,7 @@ class TrainReport:
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     language: dict[str, Any] = field(default_factory=dict)
+    fusion: dict[str, Any] = field(default_factory=dict)
 
     def with_language(self, language: dict[str, Any]) -> TrainReport:
         """This report with the language index's build summary added."""
@@ -47,6 +49,7 @@ class TrainReport:
             "seconds": dict(self.seconds),
             "skipped": dict(self.skipped),
             "language": dict(self.language),
+            "fusion": dict(self.fusion),
         }
 
 
@@ -68,10 +71,20 @@ def event_weights(settings: Settings) -> EventWeights:
     )
 
 
+#: Learns the fusion from (all events, item count, the serving model's name).
+FusionTuner = Callable[[EventArrays, int, str], dict[str, Any]]
+
+
 def fit_models(
-    store: Store, settings: Settings, on_phase: Callable[[str], None] | None = None
+    store: Store,
+    settings: Settings,
+    on_phase: Callable[[str], None] | None = None,
+    tune: FusionTuner | None = None,
 ) -> tuple[TrainReport, dict[str, Model]]:
-    """Fit every configured model on the whole event log and save a snapshot."""
+    """Fit every configured model on the whole event log and save a snapshot.
+
+    With `tune`, the fusion it learns is saved in the snapshot and the report.
+    """
     seconds: dict[str, float] = {}
     skipped: dict[str, str] = {}
     say = on_phase or (lambda _: None)
@@ -103,15 +116,24 @@ def fit_models(
             tick = time.perf_counter()
             models[name] = make_model(name, getattr(settings.models, name)).fit(matrix)
             seconds[name] = time.perf_counter() - tick
+    fusion: dict[str, Any] = {}
+    if tune is not None:
+        say("tuning fusion")
+        tick = time.perf_counter()
+        serve_name = ServingModels(models, 0, settings.train.serve_model).serve_name
+        with threadpool_limits(limits=1, user_api="blas"):
+            fusion = tune(events, n_items, serve_name)
+        seconds["fusion"] = time.perf_counter() - tick
     say("saving snapshot")
     tick = time.perf_counter()
-    version = store.save_snapshot(
-        {name: model.to_arrays() for name, model in models.items()},
-        {"params": {name: model.params for name, model in models.items()}, "n_items": n_items},
-    )
+    meta = {"params": {name: model.params for name, model in models.items()}, "n_items": n_items}
+    if fusion:
+        meta["fusion"] = fusion
+    version = store.save_snapshot({name: model.to_arrays() for name, model in models.items()}, meta)
     seconds["snapshot"] = time.perf_counter() - tick
     seconds["total"] = time.perf_counter() - start
     report = TrainReport(
-        version, n_users, n_items, len(events), int(matrix.nnz), tuple(models), seconds, skipped
-    )
+        version, n_users, n_items, len(events), int(matrix.nnz), tuple(models), seconds, skipped,
+        fusion=fusion,
+    )  # fmt: skip
     return report, models

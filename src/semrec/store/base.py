@@ -22,6 +22,7 @@ __all__ = [
     "EventArrays",
     "EventLog",
     "Snapshot",
+    "SnapshotInfo",
     "SnapshotStore",
     "Store",
     "UserStore",
@@ -58,6 +59,15 @@ class Snapshot:
     created_at: float
     meta: Mapping[str, Any]
     arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """A kept snapshot without its arrays: version, when it was saved, its metadata."""
+
+    version: int
+    created_at: float
+    meta: Mapping[str, Any]
 
 
 class Catalog(Protocol):
@@ -98,6 +108,15 @@ class EventLog(Protocol):
     def user_events(self, user_id: str) -> EventArrays:
         """One user's events in arrival order (empty for an unknown user)."""
 
+    def last_seq(self) -> int:
+        """The arrival number of the newest stored event (0 when none)."""
+
+    def events_after(self, seq: int) -> EventArrays:
+        """The events that arrived after arrival number `seq`, in arrival order."""
+
+    def user_index(self, user_id: str) -> int:
+        """The user's dense index, or -1 when unknown."""
+
     def event_texts(
         self, type_codes: Sequence[int], user_id: str | None = None
     ) -> list[tuple[int, str, float]]:
@@ -125,15 +144,31 @@ class UserStore(Protocol):
 
 
 class SnapshotStore(Protocol):
-    """Versioned model snapshots, saved without pickle."""
+    """Versioned model snapshots, saved without pickle; one of them is the served one.
+
+    The served snapshot is the newest, unless `select_snapshot` chose an older kept one
+    (a rollback); saving a new snapshot makes the new one served again.
+    """
 
     def save_snapshot(
         self, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]], meta: Mapping[str, Any]
     ) -> int:
-        """Write a new snapshot atomically and return its version."""
+        """Write a new snapshot atomically, make it the served one and return its version."""
+
+    def served_snapshot(self) -> Snapshot | None:
+        """The served snapshot with its arrays, or None when nothing has been trained."""
 
     def latest_snapshot(self) -> Snapshot | None:
-        """The newest snapshot, or None when nothing has been trained."""
+        """The same as `served_snapshot` (the name the service has called it by)."""
+
+    def served_version(self) -> int | None:
+        """Version of the served snapshot, without reading its arrays (None: no snapshot)."""
+
+    def snapshot_versions(self) -> list[SnapshotInfo]:
+        """Every kept snapshot, newest first."""
+
+    def select_snapshot(self, version: int) -> None:
+        """Serve the kept snapshot `version` from now on (`NotFoundError` if not kept)."""
 
 
 class Store(Catalog, EventLog, UserStore, SnapshotStore, Protocol):

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,12 @@ import numpy.typing as npt
 
 from semrec.data.errors import StoreError
 
-__all__ = ["read_snapshot_arrays", "remove_snapshot", "write_snapshot_folder"]
+__all__ = [
+    "publish_snapshot_folder",
+    "read_snapshot_arrays",
+    "remove_snapshot",
+    "stage_snapshot_folder",
+]
 
 _MANIFEST = "manifest.json"
 
@@ -28,14 +34,15 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_snapshot_folder(
-    root: Path, version: int, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]]
-) -> Path:
-    """Write `<root>/v<version>/` atomically (a temp folder renamed into place)."""
-    final = root / f"v{version:06d}"
-    tmp = root / f".tmp-v{version:06d}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+def stage_snapshot_folder(root: Path, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]]) -> Path:
+    """Write the arrays and their checksums into a new private folder under `root`.
+
+    The folder's name starts with a dot, so it is never taken for a version; publish it with
+    `publish_snapshot_folder` once its version is known.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    tmp.chmod(0o755)
     sums: dict[str, str] = {}
     for name, group in arrays.items():
         target = tmp / f"{name}.npz"
@@ -43,8 +50,14 @@ def write_snapshot_folder(
         save(target, allow_pickle=False, **{k: np.asarray(v) for k, v in group.items()})
         sums[name] = _digest(target)
     (tmp / _MANIFEST).write_text(json.dumps({"sha256": sums}), encoding="utf-8")
+    return tmp
+
+
+def publish_snapshot_folder(staged: Path, root: Path, version: int) -> Path:
+    """Rename a staged folder to `<root>/v<version>/` (replacing a leftover of a crash)."""
+    final = root / f"v{version:06d}"
     shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
+    os.replace(staged, final)
     return final
 
 

@@ -14,16 +14,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from semrec.data.errors import StoreError
 from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES, Event, Item, User
 from semrec.data.validation import Limits, validate_item
-from semrec.store.base import AppendResult, EventArrays, Snapshot
-from semrec.store.snapshot_files import (
-    read_snapshot_arrays,
-    remove_snapshot,
-    write_snapshot_folder,
-)
+from semrec.store.base import AppendResult, EventArrays, Snapshot, SnapshotInfo
 from semrec.store.sqlite_schema import connect
+from semrec.store.sqlite_snapshots import SnapshotTable
 
 __all__ = ["DB_FILE", "SQLiteStore"]
 
@@ -39,9 +34,10 @@ class SQLiteStore:
         self._conn = connect(":memory:" if home is None else home / DB_FILE, synchronous)
         self._lock = threading.RLock()
         self._depth = 0
-        self._keep = keep_snapshots
         self._users: dict[str, int] = {}
         self._items: dict[str, int] = {}
+        root = None if home is None else home / "snapshots"
+        self._snapshots = SnapshotTable(self._conn, self._lock, self.atomic, root, keep_snapshots)
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
@@ -220,6 +216,25 @@ class SQLiteStore:
         """Every event in arrival order; NaN where an event has no value."""
         return self._arrays("SELECT user_idx, item_idx, type, value, ts FROM events ORDER BY seq")
 
+    def last_seq(self) -> int:
+        """The arrival number of the newest stored event (0 when none)."""
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
+    def events_after(self, seq: int) -> EventArrays:
+        """The events that arrived after arrival number `seq`, in arrival order."""
+        return self._arrays(
+            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE seq > ? ORDER BY seq",
+            (seq,),
+        )
+
+    def user_index(self, user_id: str) -> int:
+        """The user's dense index, or -1 when the store does not know them."""
+        with self._lock:
+            idx = self._known("users", user_id, self._users)
+        return idx - 1 if idx > 0 else -1
+
     def user_events(self, user_id: str) -> EventArrays:
         """One user's events in arrival order."""
         with self._lock:
@@ -289,49 +304,31 @@ class SQLiteStore:
         return int(deleted)
 
     # -- snapshots ----------------------------------------------------------------------------
-    def _snapshot_root(self) -> Path:
-        if self._home is None:
-            raise StoreError("an in-memory store keeps no snapshots on disk")
-        return self._home / "snapshots"
-
     def save_snapshot(
         self, arrays: Mapping[str, Mapping[str, npt.NDArray[Any]]], meta: Mapping[str, Any]
     ) -> int:
-        """Write the arrays to a new version folder, then record it; prunes old versions."""
-        root = self._snapshot_root()
-        with self._lock:
-            row = self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM snapshots").fetchone()
-            version = int(row[0]) + 1
-            folder = write_snapshot_folder(root, version, arrays)
-            with self.atomic():
-                self._conn.execute(
-                    "INSERT INTO snapshots VALUES (?, ?, ?, ?)",
-                    (version, time.time(), folder.name, json.dumps(dict(meta))),
-                )
-            self._prune(root)
-        return version
+        """Write the arrays to a new version folder, record it and serve it; prunes old ones."""
+        return self._snapshots.save(arrays, meta)
 
-    def _prune(self, root: Path) -> None:
-        old = self._conn.execute(
-            "SELECT version, path FROM snapshots ORDER BY version DESC LIMIT -1 OFFSET ?",
-            (self._keep,),
-        ).fetchall()
-        for version, path in old:
-            self._conn.execute("DELETE FROM snapshots WHERE version=?", (version,))
-            remove_snapshot(root / path)
+    def served_snapshot(self) -> Snapshot | None:
+        """The served snapshot (the newest unless a rollback chose another), or None."""
+        return self._snapshots.served()
 
     def latest_snapshot(self) -> Snapshot | None:
-        """The newest snapshot with its arrays, or None when none was saved."""
-        if self._home is None:
-            return None
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT version, created, path, meta FROM snapshots ORDER BY version DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
-            return None
-        arrays = read_snapshot_arrays(self._snapshot_root() / row[2])
-        return Snapshot(int(row[0]), float(row[1]), json.loads(row[3]), arrays)
+        """The same as `served_snapshot`."""
+        return self._snapshots.served()
+
+    def served_version(self) -> int | None:
+        """Version of the served snapshot, read without its arrays."""
+        return self._snapshots.served_version()
+
+    def snapshot_versions(self) -> list[SnapshotInfo]:
+        """Every kept snapshot, newest first."""
+        return self._snapshots.versions()
+
+    def select_snapshot(self, version: int) -> None:
+        """Serve the kept snapshot `version` (a rollback); the next saved one is served again."""
+        self._snapshots.select(version)
 
     # -- misc ---------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -348,6 +345,7 @@ class SQLiteStore:
                 "events": sum(by_type.values()),
                 "events_by_type": {EVENT_TYPES[k]: v for k, v in sorted(by_type.items())},
                 "snapshot": one("SELECT MAX(version) FROM snapshots").fetchone()[0],
+                "served_snapshot": self.served_version(),
             }
 
     def close(self) -> None:

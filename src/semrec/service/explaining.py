@@ -1,0 +1,103 @@
+"""Structured reasons for one fused recommendation, each a fact the service can back.
+
+The first reason names the source that gave the item most of its score and every source's
+weighted contribution. Then, for each source that gave at least `CITE_SHARE` of the score, the
+evidence behind it: the past item CF leaned on most, the recent item seen together with it or
+followed by it most often, the past item closest in meaning, or the query's matched
+constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from semrec.data.records import Recommendation
+from semrec.realtime import LiveState
+from semrec.service.catalog_view import CatalogView
+from semrec.service.language import LanguageIndex
+from semrec.service.profiles import closest_past_item
+from semrec.service.searching import QueryScores, search_reasons
+from semrec.service.sources import Fused
+
+__all__ = ["CITE_SHARE", "Explainer"]
+
+#: A source is cited in the reasons only when it gave at least this share of the score.
+CITE_SHARE = 0.3
+#: How reason names map the internal source names (the CF source is named by its model).
+_MODEL_NAMES = {"popular": "popularity"}
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """Everything one request knows for explaining its items."""
+
+    view: CatalogView
+    fused: Fused
+    serve_model: str
+    history_items: npt.NDArray[np.int64]
+    recent_items: npt.NDArray[np.int64]
+    live: LiveState | None = None
+    language: LanguageIndex | None = None
+    searched: QueryScores | None = None
+
+    def recommendation(self, item: int, score: float, because_of: int) -> Recommendation:
+        """The item as a `Recommendation` with its reasons."""
+        parts = {name: round(float(part[item]), 4) for name, part in self.fused.parts.items()}
+        total = sum(parts.values())
+        reasons: list[dict[str, Any]] = [self._lead(parts, total)]
+        for name in sorted(parts, key=lambda n: -parts[n]):
+            if total > 0 and parts[name] >= CITE_SHARE * total:
+                reasons.extend(self._evidence(name, item, because_of, parts[name] / total))
+        if self.searched is not None and self.language is not None:
+            reasons.extend(search_reasons(item, self.searched, self.language))
+        return Recommendation(self.view.item_ids[item], score, tuple(reasons))
+
+    def _lead(self, parts: dict[str, float], total: float) -> dict[str, Any]:
+        if total <= 0:
+            why = "no history" if self.history_items.size == 0 else "no personalised evidence"
+            return {"kind": "model", "model": "popularity", "fallback": why}
+        lead = max(parts, key=lambda name: parts[name])
+        reason: dict[str, Any] = {"kind": "model", "model": self._model_name(lead)}
+        reason["contributions"] = parts
+        if self.history_items.size == 0 and self.searched is None:
+            reason["fallback"] = "no history"
+        return reason
+
+    def _model_name(self, source: str) -> str:
+        return self.serve_model if source == "cf" else _MODEL_NAMES.get(source, source)
+
+    def _item(self, item: int) -> dict[str, Any]:
+        return {"item_id": self.view.item_ids[item], "title": self.view.titles[item]}
+
+    def _evidence(
+        self, name: str, item: int, because_of: int, share: float
+    ) -> list[dict[str, Any]]:
+        source = {"kind": "source", "source": self._model_name(name), "share": round(share, 4)}
+        if name == "cf" and because_of >= 0:
+            return [source, {"kind": "because_of", **self._item(because_of)}]
+        if name in ("covisitation", "sequence") and self.live is not None:
+            past = self._strongest_recent(name, item)
+            return [source, {"kind": "because_of", **self._item(past)}] if past >= 0 else [source]
+        if name == "semantic" and self.language is not None:
+            past, similarity = closest_past_item(self.language, self.history_items, item)
+            if past >= 0:
+                return [
+                    source,
+                    {"kind": "similar_to", **self._item(past), "similarity": round(similarity, 4)},
+                ]
+        return [source] if name != "query" else []
+
+    def _strongest_recent(self, name: str, item: int) -> int:
+        """The recent item with the largest co-visitation or successor count to `item`."""
+        assert self.live is not None
+        counter = self.live.covisitation if name == "covisitation" else self.live.transitions
+        best, best_count = -1, 0.0
+        for past in self.recent_items.tolist():
+            count = counter.count(past, item)
+            if count > best_count:
+                best, best_count = past, count
+        return best

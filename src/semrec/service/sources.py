@@ -1,0 +1,110 @@
+"""Candidate sources of one request and their fusion into one score per item.
+
+Sources (each scores the whole catalog, higher is better, absent when it has no evidence):
+
+- ``cf``: the serving CF model on the user's live history (items added after training borrow
+  the scores of their nearest neighbours in meaning);
+- ``covisitation``: items seen together with the user's recent items, updated online;
+- ``sequence``: items that followed the user's last few items, in order, updated online;
+- ``trending``: time-decayed counts of every item, updated online;
+- ``popular``: item popularity at training time (always present: the last fallback);
+- ``semantic``: cosine of each item to the user's language profile;
+- ``query``: hybrid relevance to the request's query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from semrec.rank.fusion import RRF_K, normalise
+from semrec.rank.tuning import RRF_DEPTH, TIE_BREAK, FusionChoice, adapted_weights
+from semrec.realtime import LiveState
+
+__all__ = ["SOURCES", "Fused", "fuse", "live_sources", "normalised_ranks"]
+
+SOURCES = ("cf", "covisitation", "sequence", "trending", "popular", "semantic", "query")
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Fused:
+    """Final scores (-inf where not allowed) and each source's contribution to every item."""
+
+    scores: FloatArray
+    parts: dict[str, FloatArray]
+
+
+def live_sources(live: LiveState | None, user_idx: int, n_items: int) -> dict[str, FloatArray]:
+    """Co-visitation, sequence and trending scores from the live state (empty when none)."""
+    if live is None:
+        return {}
+    out = {"trending": live.trending_order(n_items)}
+    if user_idx >= 0:
+        out["covisitation"] = live.covisitation_scores(user_idx, n_items)
+        out["sequence"] = live.transition_scores(user_idx, n_items)
+    return out
+
+
+def with_evidence(sources: Mapping[str, FloatArray | None]) -> dict[str, FloatArray]:
+    """The sources that score at least one item above zero (others cannot inform a ranking)."""
+    out: dict[str, FloatArray] = {}
+    for name, values in sources.items():
+        if values is None:
+            continue
+        finite = values[np.isfinite(values)]
+        if finite.size and (finite.max() > 0 or name in ("cf", "query")) and np.ptp(finite) > 0:
+            out[name] = values
+    return out
+
+
+def normalised_ranks(
+    values: FloatArray, allow: npt.NDArray[np.bool_]
+) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """Min-max normalised scores over allowed items, and each item's 0-based rank among them.
+
+    Items not allowed rank last.
+    """
+    norm = normalise(values, allow)
+    masked = np.where(allow & np.isfinite(values), values, -np.inf)
+    order = np.argsort(-masked, kind="stable")
+    ranks = np.empty(values.shape[0], dtype=np.int64)
+    ranks[order] = np.arange(values.shape[0])
+    ranks[~allow] = values.shape[0]
+    return norm, ranks
+
+
+def fuse(
+    sources: Mapping[str, FloatArray],
+    allow: npt.NDArray[np.bool_],
+    fusion: FusionChoice,
+    n_history: int,
+) -> Fused:
+    """One score per item from the sources, by the chosen fusion (blend or RRF)."""
+    parts: dict[str, FloatArray] = {}
+    if fusion.mode == "rrf":
+        for name, values in sources.items():
+            norm, ranks = normalised_ranks(values, allow)
+            part = np.zeros(values.shape[0], dtype=np.float32)
+            top = (ranks < RRF_DEPTH) & (norm > 0)
+            part[top] = 1.0 / (RRF_K + ranks[top] + 1.0)
+            parts[name] = part
+    else:
+        weights = adapted_weights(
+            fusion.weights, n_history, fusion.history_half, "semantic" in sources
+        )
+        for name, values in sources.items():
+            weight = weights.get(name, 0.0)
+            if weight > 0:
+                parts[name] = np.float32(weight) * normalise(values, allow)
+    total = np.zeros(allow.shape[0], dtype=np.float32)
+    for part in parts.values():
+        total += part
+    if "popular" in sources:
+        total += np.float32(TIE_BREAK) * normalise(sources["popular"], allow)
+    total[~allow] = -np.inf
+    return Fused(total, parts)
