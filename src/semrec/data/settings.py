@@ -158,6 +158,12 @@ DEFAULT_SOURCE_WEIGHTS: dict[str, float] = {
 }
 
 
+SourceName = Literal["cf", "covisitation", "sequence", "trending", "popular", "semantic", "query"]
+SOURCE_NAMES: tuple[SourceName, ...] = (
+    "cf", "covisitation", "sequence", "trending", "popular", "semantic", "query",
+)  # fmt: skip
+
+
 class RankSettings(BaseModel):
     """How `recommend` fuses its candidate sources into one ranking.
 
@@ -168,6 +174,8 @@ class RankSettings(BaseModel):
 
     model_config = _FROZEN
     fusion: Literal["auto", "blend", "rrf"] = "auto"
+    #: The sources `recommend` may use (drop some to serve without them, e.g. for ablations).
+    sources: tuple[SourceName, ...] = SOURCE_NAMES
     tune: bool = True
     #: Replayed requests used to tune (more: steadier weights, slower training).
     tune_requests: int = Field(600, ge=10)

@@ -75,6 +75,7 @@ def data_from_home(rec: Recommender, name: str) -> EvalData:
         item_features=features if features is not None and features.shape[1] else None,
         item_categories=categories,
         item_titles=tuple(titles),
+        items=tuple(items),
     )
 
 

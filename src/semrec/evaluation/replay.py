@@ -81,6 +81,9 @@ def run_replay(
         fit_seconds = time.perf_counter() - start
         out[name] = _replay_one(system, data, given, replay, sampled, k, progress, name)
         out[name]["fit_seconds"] = fit_seconds
+        info = getattr(system, "info", None)
+        if callable(info):
+            out[name].update(info())
         close = getattr(system, "close", None)
         if callable(close):
             close()

@@ -7,6 +7,7 @@ train events through `ingest` and calls `train()`; `observe` ingests later event
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -18,10 +19,12 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from semrec.data.records import EVENT_TYPES, Event
+from semrec.evaluation.systems._common import one_thread
 from semrec.evaluation.systems.base import EvalData
 from semrec.service import Recommender
+from semrec.service.recommender import EMBEDDINGS_FILE
 
-__all__ = ["SEMREC_CONFIGS", "SemrecSystem"]
+__all__ = ["ABLATIONS", "SEMREC_CONFIGS", "SemrecSystem"]
 
 #: Named semrec configurations: settings overrides on top of the defaults.
 #: "semrec" is the default configuration, untuned, as a user gets it; the others serve one
@@ -34,6 +37,30 @@ SEMREC_CONFIGS: Mapping[str, Mapping[str, Any]] = {
 }
 
 
+def _only(*sources: str) -> dict[str, Any]:
+    return {"rank": {"sources": list(sources), "tune": False}}
+
+
+def _without(*sources: str) -> dict[str, Any]:
+    return {"rank": {"sources": [s for s in SOURCES if s not in sources]}}
+
+
+SOURCES = ("cf", "covisitation", "sequence", "trending", "popular", "semantic", "query")
+#: Ablations of the default configuration: each source alone, fusion without a family of
+#: sources, and reciprocal-rank fusion instead of the learned blend.
+ABLATIONS: Mapping[str, Mapping[str, Any]] = {
+    **{f"semrec-only-{s}": _only(s) for s in SOURCES if s != "query"},
+    "semrec-no-language": _without("semantic", "query"),
+    "semrec-no-cf": _without("cf"),
+    "semrec-no-live": _without("covisitation", "sequence", "trending"),
+    "semrec-rrf": {"rank": {"fusion": "rrf"}},
+}
+
+
+#: Item embeddings are content-addressed, so every configuration in one process shares them.
+_SHARED_CACHE = Path(tempfile.gettempdir()) / f"semrec-eval-embeddings-{os.getpid()}.sqlite"
+
+
 class SemrecSystem:
     """A semrec `Recommender` with settings overrides, driven through its Python API."""
 
@@ -44,6 +71,7 @@ class SemrecSystem:
         self._home: Path | None = None
         self._items: dict[str, int] = {}
         self._users: tuple[str, ...] = ()
+        self._report: dict[str, Any] = {}
 
     def _events(self, data: EvalData, positions: NDArray[np.int64]) -> list[Event]:
         users = data.user_ids or tuple(str(u) for u in range(data.n_users))
@@ -68,12 +96,23 @@ class SemrecSystem:
         self.close()
         self._home = Path(tempfile.mkdtemp(prefix="semrec-eval-"))
         self._rec = Recommender.open(self._home, self.settings)
+        if data.items:
+            self._rec.upsert_items(data.items)
         self._rec.ingest(self._events(data, np.flatnonzero(train)))
-        self._rec.train()
+        cache = self._home / EMBEDDINGS_FILE
+        if _SHARED_CACHE.exists():
+            shutil.copyfile(_SHARED_CACHE, cache)
+        self._report = self._rec.train().to_dict()
+        if cache.exists():
+            shutil.copyfile(cache, _SHARED_CACHE)
         self._items = {item_id: n for n, item_id in enumerate(data.item_ids)} or {
             str(i): i for i in range(data.n_items)
         }
         self._users = data.user_ids or tuple(str(u) for u in range(data.n_users))
+
+    def info(self) -> dict[str, Any]:
+        """What the last `fit` learned about fusing its sources."""
+        return {"fusion": self._report.get("fusion", {})}
 
     def observe(self, data: EvalData, events: NDArray[np.int64]) -> None:
         """Ingest events that happened after `fit` (no retraining)."""
@@ -88,10 +127,11 @@ class SemrecSystem:
         if self._rec is None:
             raise RuntimeError("fit() first")
         out = np.full((len(users), k), -1, dtype=np.int64)
-        for row, user in enumerate(users.tolist()):
-            recs = self._rec.recommend(self._users[user], k=k)
-            ids = [self._items.get(r.item_id, -1) for r in recs]
-            out[row, : len(ids)] = ids
+        with one_thread():
+            for row, user in enumerate(users.tolist()):
+                recs = self._rec.recommend(self._users[user], k=k)
+                ids = [self._items.get(r.item_id, -1) for r in recs]
+                out[row, : len(ids)] = ids
         return out
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from semrec.data.errors import ValidationError
 from semrec.evaluation.experiment import run_static
 from semrec.evaluation.protocols import protocol
 from semrec.evaluation.replay import run_replay
-from semrec.evaluation.semrec_system import SEMREC_CONFIGS, SemrecSystem
+from semrec.evaluation.semrec_system import ABLATIONS, SEMREC_CONFIGS, SemrecSystem
 from semrec.evaluation.systems import PEERS, tune
 from semrec.evaluation.systems.base import EvalData, System
 
@@ -31,13 +31,14 @@ _SEMREC_GRIDS: Mapping[str, Mapping[str, Sequence[Any]]] = {
     },
     "semrec-itemknn": {"models.itemknn.neighbors": [50, 100, 200, 400]},
 }
-SYSTEM_NAMES = (*PEERS, *SEMREC_CONFIGS)
-DEFAULT_SYSTEMS = SYSTEM_NAMES
+SYSTEM_NAMES = (*PEERS, *SEMREC_CONFIGS, *ABLATIONS)
+DEFAULT_SYSTEMS = (*PEERS, *SEMREC_CONFIGS)
+_CONFIGS = {**SEMREC_CONFIGS, **ABLATIONS}
 
 
 def _semrec_factory(name: str) -> Factory:
     def make(**params: Any) -> System:
-        settings: dict[str, Any] = {k: dict(v) for k, v in SEMREC_CONFIGS[name].items()}
+        settings: dict[str, Any] = {k: dict(v) for k, v in _CONFIGS[name].items()}
         for path, value in params.items():
             section, model, key = path.split(".")
             settings.setdefault(section, {}).setdefault(model, {})[key] = value
@@ -50,7 +51,7 @@ def _registry(name: str) -> tuple[Factory, Mapping[str, Sequence[Any]]]:
     if name in PEERS:
         factory, grid = PEERS[name]
         return factory, grid
-    if name in SEMREC_CONFIGS:
+    if name in _CONFIGS:
         return _semrec_factory(name), _SEMREC_GRIDS.get(name, {})
     raise ValidationError("system", name, "one of " + ", ".join(SYSTEM_NAMES))
 

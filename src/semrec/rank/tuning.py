@@ -49,13 +49,14 @@ class TuningRequest:
     """One replayed request: per-source normalised scores and 0-based ranks of its candidates.
 
     `target` is the position of the item the user chose among the candidates (-1: not among
-    them, the request counts as a miss for every fusion).
+    them, the request counts as a miss for every fusion); `popularity` (normalised) breaks ties.
     """
 
     target: int
     scores: Mapping[str, FloatArray]
     ranks: Mapping[str, npt.NDArray[np.int64]]
     n_history: int
+    popularity: FloatArray
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,7 @@ def blend_candidates(
         weight = adapted.get(name, 0.0)
         if weight:
             total += np.float32(weight) * values
-    if "popular" in request.scores:
-        total += np.float32(TIE_BREAK) * request.scores["popular"]
-    return total
+    return total + np.float32(TIE_BREAK) * request.popularity
 
 
 def rrf_candidates(request: TuningRequest, depth: int = RRF_DEPTH, k: int = RRF_K) -> FloatArray:
@@ -127,7 +126,7 @@ def mean_ndcg(
 ) -> float:
     """Mean NDCG@k of a scoring function over requests.
 
-    >>> r = TuningRequest(1, {"a": np.array([0.2, 0.9], np.float32)}, {}, 0)
+    >>> r = TuningRequest(1, {"a": np.array([0.2, 0.9], np.float32)}, {}, 0, np.zeros(2))
     >>> mean_ndcg([r], lambda q: q.scores["a"])
     1.0
     """

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from semrec.models.base import check_float, check_int
 from semrec.realtime.events import ItemStream, RecentEvent, Weights, item_stream
 from semrec.realtime.params import DAY, check_unit
-from semrec.realtime.sparse_rows import SparseRows, dense, gather, grow
+from semrec.realtime.sparse_rows import Row, SparseRows, dense, gather, grow
 from semrec.store.base import EventArrays
 
 __all__ = ["CoVisitation"]
@@ -114,6 +114,10 @@ class CoVisitation:
                 add(item, prev.item, v)
                 mass[prev.item] += v
                 mass[item] += v
+
+    def row(self, i: int) -> Row:
+        """Item `i`'s co-visitation counts c(i, .) as (columns, values), columns may repeat."""
+        return self._counts.row(i)
 
     def count(self, i: int, j: int) -> float:
         """The current co-visitation count c(i, j)."""

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from semrec.models.base import check_float, check_int
 from semrec.realtime.events import RecentEvent, Weights, item_stream
 from semrec.realtime.params import check_unit
-from semrec.realtime.sparse_rows import SparseRows, dense, gather, grow
+from semrec.realtime.sparse_rows import Row, SparseRows, dense, gather, grow
 from semrec.store.base import EventArrays
 
 __all__ = ["Transitions"]
@@ -95,6 +95,10 @@ class Transitions:
         if prev.item != item and abs(ts - prev.ts) <= self.session_gap:
             self._counts.add(prev.item, item, weight)
             self._mass[prev.item] += weight
+
+    def row(self, i: int) -> Row:
+        """Item `i`'s successor counts t(i, .) as (columns, values), columns may repeat."""
+        return self._counts.row(i)
 
     def count(self, i: int, j: int) -> float:
         """The current successor count t(i, j)."""

@@ -9,7 +9,7 @@ constraints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ class Explainer:
     live: LiveState | None = None
     language: LanguageIndex | None = None
     searched: QueryScores | None = None
+    _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
 
     def recommendation(self, item: int, score: float, because_of: int) -> Recommendation:
         """The item as a `Recommendation` with its reasons."""
@@ -93,11 +94,27 @@ class Explainer:
 
     def _strongest_recent(self, name: str, item: int) -> int:
         """The recent item with the largest co-visitation or successor count to `item`."""
-        assert self.live is not None
-        counter = self.live.covisitation if name == "covisitation" else self.live.transitions
-        best, best_count = -1, 0.0
-        for past in self.recent_items.tolist():
-            count = counter.count(past, item)
-            if count > best_count:
-                best, best_count = past, count
-        return best
+        past, cols, vals = self._recent_rows(name)
+        hit = cols == item
+        if not hit.any():
+            return -1
+        counts = np.bincount(past[hit], weights=vals[hit])
+        return int(np.argmax(counts))
+
+    def _recent_rows(self, name: str) -> tuple[npt.NDArray[np.int64], ...]:
+        """The recent items' count rows, concatenated as (past item, column, value) arrays."""
+        cached = self._rows.get(name)
+        if cached is None:
+            assert self.live is not None
+            counter = self.live.covisitation if name == "covisitation" else self.live.transitions
+            past: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+            cols: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+            vals: list[npt.NDArray[np.float64]] = [np.zeros(0, np.float64)]
+            for item in np.unique(self.recent_items).tolist():
+                c, v = counter.row(item)
+                past.append(np.full(c.size, item, np.int64))
+                cols.append(c.astype(np.int64))
+                vals.append(v.astype(np.float64))
+            cached = (np.concatenate(past), np.concatenate(cols), np.concatenate(vals))
+            self._rows[name] = cached
+        return cached

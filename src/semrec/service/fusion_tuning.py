@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from semrec.data.settings import Settings
 from semrec.models import EventWeights, Model, build_interactions, make_model, user_history_row
+from semrec.rank.fusion import normalise
 from semrec.rank.tuning import FusionChoice, TuningRequest, choose_fusion
 from semrec.realtime import LiveState
 from semrec.service.profiles import PROFILE_HALF_LIFE_S
@@ -85,6 +86,7 @@ def _request(
     user: int,
     target: int,
     weights: EventWeights,
+    settings: Settings,
 ) -> TuningRequest:
     n_items = inputs.popularity.shape[0]
     pos = np.asarray(past, dtype=np.int64)
@@ -106,7 +108,8 @@ def _request(
             inputs.vectors[items], w, times, float(times.max()), PROFILE_HALF_LIFE_S
         )
         sources["semantic"] = None if profile is None else inputs.vectors @ profile
-    return _candidates(with_evidence(sources), allow, target, int(np.unique(items).size))
+    enabled = with_evidence(sources, settings.rank.sources)
+    return _candidates(enabled, allow, target, int(np.unique(items).size), inputs.popularity)
 
 
 def _candidates(
@@ -114,6 +117,7 @@ def _candidates(
     allow: npt.NDArray[np.bool_],
     target: int,
     n_history: int,
+    popularity: npt.NDArray[np.float32],
 ) -> TuningRequest:
     normed = {name: normalised_ranks(values, allow) for name, values in sources.items()}
     chosen = {target}
@@ -125,6 +129,7 @@ def _candidates(
         {name: norm[cands] for name, (norm, _) in normed.items()},
         {name: ranks[cands] for name, (_, ranks) in normed.items()},
         n_history,
+        normalise(popularity, allow)[cands],
     )
 
 
@@ -159,7 +164,7 @@ def record_requests(
         mine = past.setdefault(user, [])
         wanted = len(requests) < settings.rank.tune_requests and pos in sampled
         if wanted and item not in set(events.item_idx[mine].tolist()):
-            requests.append(_request(inputs, live, events, mine, user, item, weights))
+            requests.append(_request(inputs, live, events, mine, user, item, weights, settings))
         mine.append(pos)
         live.observe(
             user, item, int(events.type_codes[pos]), float(events.values[pos]),

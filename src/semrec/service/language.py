@@ -32,10 +32,13 @@ _REVIEW_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["rate"])
 
 @dataclass(frozen=True)
 class LanguageIndex:
-    """Per dense item index: document text, unit embedding (zero row: no text) and facts."""
+    """Per dense item index: document text, unit embedding (zero row: no text) and facts.
+
+    `own_folded` is the item's own text (its fields, without the review digest), folded.
+    """
 
     documents: list[str]
-    folded: list[str]
+    own_folded: list[str]
     vectors: npt.NDArray[np.float32]
     has_text: npt.NDArray[np.bool_]
     lexical: LexicalIndex
@@ -52,11 +55,15 @@ class LanguageIndex:
         return len(self.documents)
 
     def mentions(self, term: str) -> npt.NDArray[np.bool_]:
-        """Items whose document contains `term` (case- and width-folded)."""
+        """Items whose own text contains `term` (case- and width-folded).
+
+        Reviews do not count: "no noise" in someone's review does not make the item one that
+        a query "cables without noise" must exclude.
+        """
         folded = fold_case(normalize_text(term))
         if not folded:
             return np.zeros(len(self.documents), dtype=bool)
-        return np.array([folded in d for d in self.folded], dtype=bool)
+        return np.array([folded in d for d in self.own_folded], dtype=bool)
 
     def semantic_scores(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each item's similarity to a query vector: its document's, or its closest review's.
@@ -95,7 +102,7 @@ def build_language_index(
     for item_idx, text, _ in store.event_texts(_REVIEW_CODES):
         if 0 <= item_idx < len(by_index):
             reviews.setdefault(item_idx, []).append(text)
-    documents = _documents(by_index, reviews)
+    documents, own = _documents(by_index, reviews)
     has_text = np.array([bool(d) for d in documents], dtype=bool)
     texts = [d for d in documents if d]
     encoded = encoder.encode(texts, progress=progress) if texts else None
@@ -114,7 +121,7 @@ def build_language_index(
     known = [item for item in by_index if item is not None]
     return LanguageIndex(
         documents=documents,
-        folded=[fold_case(d) for d in documents],
+        own_folded=[fold_case(d) for d in own],
         vectors=vectors,
         has_text=has_text,
         lexical=LexicalIndex.build(_lexical_texts(documents, reviews)),
@@ -155,17 +162,22 @@ def _lexical_texts(documents: list[str], reviews: dict[int, list[str]]) -> list[
     return out
 
 
-def _documents(by_index: Sequence[Item | None], reviews: dict[int, list[str]]) -> list[str]:
+def _documents(
+    by_index: Sequence[Item | None], reviews: dict[int, list[str]]
+) -> tuple[list[str], list[str]]:
+    """Each item's document (with its review digest) and its own text (without)."""
     bands = price_bands(
         [None if it is None else it.price for it in by_index],
         [() if it is None else it.category for it in by_index],
     )
-    documents = []
+    documents, own = [], []
     for i, item in enumerate(by_index):
         if item is None:
             # Known only from events: its reviews are all the text it has.
             documents.append(review_digest(reviews[i], max_sentences=6) if i in reviews else "")
+            own.append("")
             continue
         digest = review_digest(reviews[i]) if i in reviews else ""
         documents.append(item_document(item, price_band=bands[i], review_digest=digest))
-    return documents
+        own.append(item_document(item, price_band=bands[i]) if digest else documents[-1])
+    return documents, own

@@ -396,7 +396,8 @@ class Recommender:
         if searched is not None:
             sources["query"] = query_relevance(searched)
         n_distinct = int(np.unique(items[items >= 0]).size)
-        fused = fuse(with_evidence(sources), allow, self._fusion, n_distinct)
+        enabled = with_evidence(sources, self.settings.rank.sources)
+        fused = fuse(enabled, allow, self._fusion, n_distinct, models.popularity(n))
         ids, vals = top_k(fused.scores, k, allow=allow)
         explainer = Explainer(
             view, fused, models.serve_name, items, live.recent_items(user_idx) if user_idx >= 0

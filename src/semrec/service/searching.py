@@ -2,19 +2,21 @@
 
 Hard constraints parsed from the query (category, brands wanted or excluded, price bounds,
 excluded attribute values) become part of the `allow` mask before anything is ranked, so no
-result can violate them; wanted attributes, aspects and free text only change scores.
+result can violate them; wanted attributes, aspects and free text only change scores. When no
+category was parsed, the meaning of the query's aspects alone (its head noun, without colour or
+brand words) points to a category as soft evidence (`rank.hybrid.category_prior`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from semrec.models import top_k
-from semrec.rank.hybrid import SearchWeights, hybrid_relevance, order_by_key
+from semrec.rank.hybrid import SearchWeights, category_prior, hybrid_relevance, order_by_key
 from semrec.service.language import LanguageIndex
 from semrec.text.constraints import hard_mask, matched_constraints, soft_scores, sort_keys
 from semrec.text.encoders.base import Encoder
@@ -28,6 +30,7 @@ __all__ = [
     "query_scores",
     "rank_query",
     "search_reasons",
+    "weights_for",
 ]
 
 _DESCENDING_SORTS = frozenset({"price_desc", "newest", "rating"})
@@ -35,7 +38,11 @@ _DESCENDING_SORTS = frozenset({"price_desc", "newest", "rating"})
 
 @dataclass(frozen=True)
 class QueryScores:
-    """A query's evidence per item: the allow mask and each source's raw scores."""
+    """A query's evidence per item: the allow mask and each source's raw scores.
+
+    `category` is the category prior from the aspects' meaning (None: a category was parsed,
+    the query has no aspects, or the catalog has no categories).
+    """
 
     intent: Intent
     allow: npt.NDArray[np.bool_]
@@ -43,6 +50,7 @@ class QueryScores:
     lexical: npt.NDArray[np.float32]
     attributes: npt.NDArray[np.float32]
     sort_key: npt.NDArray[np.float64] | None
+    category: npt.NDArray[np.float32] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +82,27 @@ def query_scores(
     semantic = language.semantic_scores(vector)
     lexical = language.lexical.scores(text)
     facts = language.facts
+    focus = _focus(intent, language)
+    prior = None
+    if focus:
+        near = semantic if focus == text else language.semantic_scores(encoder.encode([focus])[0])
+        prior = category_prior(near, facts.category_ids, allow)
     return QueryScores(
-        intent, allow, semantic, lexical, soft_scores(intent, facts), sort_keys(intent, facts)
+        intent,
+        allow,
+        semantic,
+        lexical,
+        soft_scores(intent, facts),
+        sort_keys(intent, facts),
+        prior,
     )
+
+
+def _focus(intent: Intent, language: LanguageIndex) -> str:
+    """What the category prior reads: the aspects, when no category was parsed ("": none)."""
+    if intent.categories or not language.facts.category_paths:
+        return ""
+    return " ".join(a for a in intent.aspects if tokenize(a))
 
 
 def _brand_named_by(mentioned: npt.NDArray[np.bool_], language: LanguageIndex) -> str:
@@ -102,7 +128,13 @@ def rank_query(
 ) -> list[SearchHit]:
     """The top-k allowed items by hybrid relevance, or by the sort the query asked for."""
     relevance = hybrid_relevance(
-        scores.semantic, scores.lexical, scores.attributes, personal, scores.allow, weights
+        scores.semantic,
+        scores.lexical,
+        scores.attributes,
+        personal,
+        scores.allow,
+        weights_for(scores.intent, weights),
+        category=scores.category,
     )
     if scores.sort_key is not None:
         descending = scores.intent.sort in _DESCENDING_SORTS
@@ -114,7 +146,28 @@ def rank_query(
 
 def query_relevance(scores: QueryScores) -> npt.NDArray[np.float32]:
     """The query's hybrid relevance of every item, without personalisation (-inf: not allowed)."""
-    return hybrid_relevance(scores.semantic, scores.lexical, scores.attributes, None, scores.allow)
+    return hybrid_relevance(
+        scores.semantic,
+        scores.lexical,
+        scores.attributes,
+        None,
+        scores.allow,
+        weights_for(scores.intent),
+        category=scores.category,
+    )
+
+
+def weights_for(
+    intent: Intent,
+    weights: SearchWeights = SearchWeights(),  # noqa: B008 - frozen, so safe as a default
+) -> SearchWeights:
+    """`weights`, with `free_text_lexical` as the lexical weight when nothing was understood.
+
+    A query with no constraint, category or wanted attribute is free text ("great strings
+    for the price"): its exact words are the best evidence left.
+    """
+    understood = intent.has_hard_constraints or any(intent.attributes.values())
+    return weights if understood else replace(weights, lexical=weights.free_text_lexical)
 
 
 def search_reasons(

@@ -45,6 +45,7 @@ class ServingModels:
         order = AUTO_ORDER if preference == "auto" else (preference, *AUTO_ORDER)
         self.serve_name = next(name for name in order if name in self.models)
         self.similar_name = next(name for name in SIMILAR_ORDER if name in self.models)
+        self._popularity: npt.NDArray[np.float32] | None = None
 
     def rank(
         self,
@@ -84,9 +85,17 @@ class ServingModels:
         return np.asarray(model.score(history)[0], dtype=np.float32)
 
     def popularity(self, n_items: int) -> npt.NDArray[np.float32]:
-        """Popularity scores of all `n_items` items (0 for items unseen at training)."""
-        empty = sp.csr_matrix((1, n_items), dtype=np.float32)
-        return np.asarray(self.models["popularity"].score(empty)[0], dtype=np.float32)
+        """Popularity scores of all `n_items` items (0 for items unseen at training).
+
+        Computed once per catalog size; callers must not modify the returned array.
+        """
+        cached = self._popularity
+        if cached is None or cached.shape[0] != n_items:
+            empty = sp.csr_matrix((1, n_items), dtype=np.float32)
+            cached = np.asarray(self.models["popularity"].score(empty)[0], dtype=np.float32)
+            cached.setflags(write=False)
+            self._popularity = cached
+        return cached
 
     def explain(
         self, history: sp.csr_matrix, items: npt.NDArray[np.int64]

@@ -14,7 +14,7 @@ Sources (each scores the whole catalog, higher is better, absent when it has no 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,11 +50,13 @@ def live_sources(live: LiveState | None, user_idx: int, n_items: int) -> dict[st
     return out
 
 
-def with_evidence(sources: Mapping[str, FloatArray | None]) -> dict[str, FloatArray]:
-    """The sources that score at least one item above zero (others cannot inform a ranking)."""
+def with_evidence(
+    sources: Mapping[str, FloatArray | None], enabled: Collection[str] = SOURCES
+) -> dict[str, FloatArray]:
+    """The enabled sources that can inform a ranking (they tell at least two items apart)."""
     out: dict[str, FloatArray] = {}
     for name, values in sources.items():
-        if values is None:
+        if values is None or name not in enabled:
             continue
         finite = values[np.isfinite(values)]
         if finite.size and (finite.max() > 0 or name in ("cf", "query")) and np.ptp(finite) > 0:
@@ -83,8 +85,12 @@ def fuse(
     allow: npt.NDArray[np.bool_],
     fusion: FusionChoice,
     n_history: int,
+    popularity: FloatArray,
 ) -> Fused:
-    """One score per item from the sources, by the chosen fusion (blend or RRF)."""
+    """One score per item from the sources, by the chosen fusion (blend or RRF).
+
+    `popularity` only breaks ties (and orders everything when no source has evidence).
+    """
     parts: dict[str, FloatArray] = {}
     if fusion.mode == "rrf":
         for name, values in sources.items():
@@ -104,7 +110,6 @@ def fuse(
     total = np.zeros(allow.shape[0], dtype=np.float32)
     for part in parts.values():
         total += part
-    if "popular" in sources:
-        total += np.float32(TIE_BREAK) * normalise(sources["popular"], allow)
+    total += np.float32(TIE_BREAK) * normalise(popularity, allow)
     total[~allow] = -np.inf
     return Fused(total, parts)

@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from semrec.data.records import Item
 from semrec.models import EventWeights, build_interactions, top_k
 
 __all__ = ["EvalData", "ScoringSystem", "System", "interactions"]
@@ -41,6 +42,8 @@ class EvalData:
     item_features: sp.csr_matrix | None = None
     item_categories: NDArray[np.int64] | None = None
     item_titles: tuple[str, ...] = ()
+    #: The catalog records themselves, for systems that read item text (semrec).
+    items: tuple[Item, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
