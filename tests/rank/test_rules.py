@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from semrec.data.errors import ValidationError
 from semrec.data.records import Item
+from semrec.rank import rule_match, rule_parse
 from semrec.rank import rules as rules_module
 from semrec.rank.rules import (
     ItemColumns,
@@ -50,9 +52,10 @@ def columns() -> ItemColumns:
     return ItemColumns.from_items(CATALOG)
 
 
-def test_doctests() -> None:
-    failed, attempted = doctest.testmod(rules_module)
-    assert attempted > 5 and failed == 0
+@pytest.mark.parametrize("module", [rule_parse, rule_match, rules_module])
+def test_doctests(module: ModuleType) -> None:
+    failed, attempted = doctest.testmod(module)
+    assert attempted >= 2 and failed == 0
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,8 @@ class Recommendation:
     item_id: str
     score: float
     reasons: tuple[Mapping[str, Any], ...] = ()
+    #: One human sentence built only from `reasons` (empty where none was built).
+    explanation: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The recommendation as a plain JSON-ready dict."""
@@ -125,4 +127,5 @@ class Recommendation:
             "item_id": self.item_id,
             "score": self.score,
             "reasons": [dict(r) for r in self.reasons],
+            "explanation": self.explanation,
         }

@@ -182,6 +182,15 @@ class RankSettings(BaseModel):
     #: Below this many replayable requests the weights are not tuned.
     tune_min_requests: int = Field(50, ge=1)
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SOURCE_WEIGHTS))
+    #: Business rules applied to every request, e.g. "bury 0.5: brand == 'X'" (see docs).
+    rules: tuple[str, ...] = ()
+    #: 0 (off) to 1: how far maximal marginal relevance trades relevance for variety.
+    diversity: float = Field(0.0, ge=0.0, le=1.0)
+    #: At most this many items of one category in a list (None: no cap).
+    category_cap: int | None = Field(None, ge=1)
+    objective: Literal["relevance", "revenue", "margin"] = "relevance"
+    #: How much item value counts against relevance for "revenue" and "margin".
+    objective_weight: float = Field(1.0, ge=0.0)
 
     @model_validator(mode="before")
     @classmethod

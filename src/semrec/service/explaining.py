@@ -9,6 +9,7 @@ constraints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from semrec.data.records import Recommendation
+from semrec.rank.explain import sentence
 from semrec.realtime import LiveState
 from semrec.service.catalog_view import CatalogView
 from semrec.service.language import LanguageIndex
@@ -45,8 +47,15 @@ class Explainer:
     searched: QueryScores | None = None
     _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
 
-    def recommendation(self, item: int, score: float, because_of: int) -> Recommendation:
-        """The item as a `Recommendation` with its reasons."""
+    def recommendation(
+        self,
+        item: int,
+        score: float,
+        because_of: int,
+        rules: Sequence[str] = (),
+        locale: str = "en",
+    ) -> Recommendation:
+        """The item as a `Recommendation` with its reasons and a sentence built from them."""
         parts = {name: round(float(part[item]), 4) for name, part in self.fused.parts.items()}
         total = sum(parts.values())
         reasons: list[dict[str, Any]] = [self._lead(parts, total)]
@@ -55,7 +64,10 @@ class Explainer:
                 reasons.extend(self._evidence(name, item, because_of, parts[name] / total))
         if self.searched is not None and self.language is not None:
             reasons.extend(search_reasons(item, self.searched, self.language))
-        return Recommendation(self.view.item_ids[item], score, tuple(reasons))
+        reasons.extend({"kind": "rule", "rule": rule} for rule in rules)
+        return Recommendation(
+            self.view.item_ids[item], score, tuple(reasons), sentence(reasons, locale)
+        )
 
     def _lead(self, parts: dict[str, float], total: float) -> dict[str, Any]:
         if total <= 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +19,8 @@ from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model, top_k, user_history_row
 from semrec.rank.cold_start import inherit_scores, semantic_neighbours
+from semrec.rank.explain import sentence
+from semrec.rank.rules import ItemColumns
 from semrec.rank.tuning import FusionChoice
 from semrec.realtime import LiveState
 from semrec.service.catalog_view import CatalogView
@@ -27,6 +29,7 @@ from semrec.service.fusion_tuning import default_fusion, tune_fusion
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex, build_language_index
 from semrec.service.profiles import user_profile
+from semrec.service.reranking import RerankOptions, rerank, rerank_options
 from semrec.service.searching import (
     QueryScores,
     query_relevance,
@@ -85,6 +88,8 @@ class Recommender:
         self._live: LiveState | None = None
         self._live_seq = 0
         self._fusion = default_fusion(settings)
+        self._item_columns: tuple[CatalogView, ItemColumns, list[str]] | None = None
+        rerank_options(settings.rank)  # bad rules in the settings fail here, not per request
         self._load_snapshot()
 
     @classmethod
@@ -358,6 +363,12 @@ class Recommender:
         exclude_seen: bool = True,
         filters: Mapping[str, Any] | None = None,
         query: str | None = None,
+        *,
+        rules: Sequence[str | Mapping[str, Any]] | None = None,
+        diversity: float | None = None,
+        category_cap: int | None = None,
+        objective: str | None = None,
+        locale: str = "en",
     ) -> list[Recommendation]:
         """The user's top-k items, fused from every candidate source (unknown users: popular).
 
@@ -367,9 +378,18 @@ class Recommender:
         borrow the behaviour of the items closest to them in meaning). A `query` adds the
         search's hard constraints as filters and its relevance as a source. How the sources
         are weighed was learned at training time (`rank` settings).
+
+        Then, in order: business `rules` (after the settings' own; e.g. ``"boost 0.3: brand ==
+        'Yamaha'"``), an `objective` ("relevance", "revenue", "margin"), `diversity` (0 off to
+        1, maximal marginal relevance over item meaning) and `category_cap` (most items per
+        category). Each item carries structured reasons and a one-sentence explanation in
+        `locale` ("en" or "zh").
         """
         user_id = validate_id("user_id", user_id, self._limits)
         k = _check_k(k)
+        options = rerank_options(self.settings.rank, rules, diversity, category_cap, objective)
+        if locale not in ("en", "zh"):
+            raise ValidationError("locale", locale, "'en' or 'zh'")
         models, view = self._models(), self._refreshed_view()
         n = len(view)
         live = self._live_state()
@@ -398,16 +418,29 @@ class Recommender:
         n_distinct = int(np.unique(items[items >= 0]).size)
         enabled = with_evidence(sources, self.settings.rank.sources)
         fused = fuse(enabled, allow, self._fusion, n_distinct, models.popularity(n))
-        ids, vals = top_k(fused.scores, k, allow=allow)
+        columns, groups = self._columns(view) if _needs_columns(options) else (None, None)
+        final = rerank(
+            fused.scores, allow, k, options, columns,
+            None if language is None else language.vectors, groups,
+        )  # fmt: skip
+        ids, vals = final.items, final.scores
         explainer = Explainer(
             view, fused, models.serve_name, items, live.recent_items(user_idx) if user_idx >= 0
             else np.zeros(0, np.int64), live, language, searched,
         )  # fmt: skip
         because = models.explain(history, ids)
         return [
-            explainer.recommendation(item, score, src)
+            explainer.recommendation(item, score, src, final.moved.get(item, ()), locale)
             for item, score, src in zip(ids.tolist(), vals.tolist(), because.tolist(), strict=True)
         ]
+
+    def _columns(self, view: CatalogView) -> tuple[ItemColumns, list[str]]:
+        """Item fields for rules and objectives, and each item's category, built per catalog."""
+        if self._item_columns is None or self._item_columns[0] is not view:
+            columns = ItemColumns.from_items(self.store.iter_items(), order=view.item_ids)
+            groups = [" > ".join(path) for path in columns.categories]
+            self._item_columns = (view, columns, groups)
+        return self._item_columns[1], self._item_columns[2]
 
     def _cf_scores(
         self, models: ServingModels, history: sp.csr_matrix, language: LanguageIndex | None
@@ -465,22 +498,17 @@ class Recommender:
             events = self.store.user_events(user_id)
             profile = self._profile(user_id, events, language, time.time())
             personal = None if profile is None else language.vectors @ profile
-        hits = rank_query(searched, k, personal)
-        return [
-            Recommendation(
-                view.item_ids[h.item],
-                h.score,
-                tuple(
-                    search_reasons(
-                        h.item,
-                        searched,
-                        language,
-                        None if personal is None else float(personal[h.item]),
-                    )
-                ),
+        out = []
+        for hit in rank_query(searched, k, personal):
+            similarity = None if personal is None else float(personal[hit.item])
+            reasons = tuple(search_reasons(hit.item, searched, language, similarity))
+            locale = "zh" if searched.intent.language == "zh" else "en"
+            out.append(
+                Recommendation(
+                    view.item_ids[hit.item], hit.score, reasons, sentence(reasons, locale)
+                )
             )
-            for h in hits
-        ]
+        return out
 
     def similar(self, item_id: str, k: int = 10) -> list[Recommendation]:
         """Items that the same people engage with (scored as a one-item history).
@@ -538,7 +566,9 @@ class Recommender:
             reasons.append(
                 {"kind": "because_of", "item_id": view.item_ids[src], "title": view.titles[src]}
             )
-        return Recommendation(view.item_ids[ranked.item], ranked.score, tuple(reasons))
+        return Recommendation(
+            view.item_ids[ranked.item], ranked.score, tuple(reasons), sentence(reasons)
+        )
 
     # -- misc ---------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -575,4 +605,10 @@ def _fusion_from(meta: Any, settings: Settings) -> FusionChoice:
         {str(k): float(v) for k, v in dict(meta.get("weights", {})).items()},
         float(meta.get("history_half", settings.text.history_half)),
         {str(k): float(v) for k, v in dict(meta.get("validation", {})).items()},
+    )
+
+
+def _needs_columns(options: RerankOptions) -> bool:
+    return (
+        bool(options.rules) or options.objective != "relevance" or options.category_cap is not None
     )
