@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import semrec
 from semrec.data.records import Item
+from semrec.rank.hybrid import SearchWeights, category_prior
 from semrec.sample import generate
+from semrec.service.searching import query_scores, weights_for
 from semrec.text.intent import Intent, parse
 
 SHOP = generate(seed=11, n_items=400, n_users=200)
@@ -254,3 +257,66 @@ def test_a_user_known_only_from_one_search_gets_items_of_that_meaning(
     )
     recs = [r.item_id for r in bundled.recommend("searcher", k=4)]
     assert sum(i.startswith("p") for i in recs) >= 3, recs
+
+
+# -- evidence beyond the parsed constraints ---------------------------------------------------
+def test_a_negated_word_excludes_items_by_their_own_text_not_by_their_reviews(
+    tmp_path: Path,
+) -> None:
+    items = [
+        {"item_id": "c1", "title": "Instrument cable", "description": "Braided, adds noise"},
+        {"item_id": "c2", "title": "Patch cable", "description": "Gold-plated plugs"},
+        {"item_id": "c3", "title": "Speaker cable", "description": "Heavy gauge copper"},
+    ]
+    review = "Quiet cable\n\nNo noise at all, even at high gain."
+    events = [
+        {
+            "user_id": "u1",
+            "item_id": "c2",
+            "type": "review",
+            "text": review,
+            "timestamp": 1_700_000_000,
+        }
+    ]
+    with semrec.Recommender.open(tmp_path, {"text": {"encoder": "hashing"}}) as rec:
+        rec.upsert_items(items)
+        rec.ingest(events)
+        found = [r.item_id for r in rec.search("cable without noise", k=5)]
+    assert "c1" not in found
+    assert "c2" in found  # a reviewer's "no noise" is not the item saying "noise"
+    assert set(found) == {"c2", "c3"}
+
+
+def test_free_text_queries_lean_more_on_exact_words(shop: semrec.Recommender) -> None:
+    lexicon = _lexicon(shop)
+    base = SearchWeights(lexical=0.5, free_text_lexical=1.0)
+    assert weights_for(parse("great strings for the price", lexicon), base).lexical == 1.0
+    assert weights_for(parse("red phone", lexicon), base).lexical == 0.5  # colour understood
+    assert weights_for(parse("anything under 40", lexicon), base).lexical == 0.5  # a bound
+
+
+def test_category_prior_is_the_share_of_the_nearest_items_on_each_shelf() -> None:
+    focus = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.95], dtype=np.float32)
+    shelves = np.array([0, 0, 1, 1, -1, 2])
+    allow = np.array([True, True, True, True, True, False])
+    prior = category_prior(focus, shelves, allow, top=4)
+    # nearest four allowed, shelved items: 0, 1 (shelf 0), 2, 3 (shelf 1); item 5 not allowed
+    assert prior.tolist() == [0.5, 0.5, 0.5, 0.5, 0.0, 0.0]
+    prior = category_prior(focus, shelves, allow, top=3)
+    assert prior.tolist() == pytest.approx([2 / 3, 2 / 3, 1 / 3, 1 / 3, 0.0, 0.0])
+    nothing = category_prior(focus, shelves, np.zeros(6, dtype=bool))
+    assert not nothing.any()
+
+
+def test_category_prior_only_when_the_query_names_no_category(shop: semrec.Recommender) -> None:
+    language = shop._language_index()
+    assert language is not None
+    allow = np.ones(len(language), dtype=bool)
+    named = query_scores(parse("red phone", language.lexicon), language, shop.encoder(), allow)
+    assert named.category is None
+    free = parse("something to keep my drinks warm", language.lexicon)
+    assert free.categories == ()
+    scores = query_scores(free, language, shop.encoder(), allow)
+    assert scores.category is not None
+    assert scores.category.shape == (len(language),)
+    assert 0.0 < float(scores.category.max()) <= 1.0

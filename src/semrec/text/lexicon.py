@@ -1,17 +1,17 @@
 """The catalog's own vocabulary: brands, category nodes and attribute values with their aliases.
 
-Learned from the items themselves: case/width/accent-folded names, singular and plural
-category names, category-specific tags, and Chinese words that co-occur with one brand,
-category or attribute value in Chinese titles (``索尼`` -> Sony, ``手机`` -> Phones,
-``红色`` -> colour red). Matching is exact first, then fuzzy (rapidfuzz) for typos.
+Learned from the items themselves (`aliases`: case/width/accent-folded names, singular and
+plural category names, category-specific tags; `chinese_aliases`: Chinese words that co-occur
+with one brand, category, attribute value or tag in Chinese titles, ``索尼`` -> Sony,
+``手机`` -> Phones, ``红色`` -> colour red). Matching is exact first, then fuzzy (rapidfuzz)
+for typos.
 Match offsets index into ``normalize_text(text)`` (into `text` itself with ``normalized=True``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -20,8 +20,19 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from semrec.data.records import Item
-from semrec.text.normalize import CJK_CHARS, fold_case, normalize_text
-from semrec.text.tokenize import STOP_WORDS_EN, tokenize, words
+from semrec.text.aliases import (
+    add_builtin_chinese,
+    brand_table,
+    category_tags,
+    drop_free_text,
+    fold,
+    name_forms,
+    number_forms,
+    string_attributes,
+)
+from semrec.text.chinese_aliases import learn_chinese
+from semrec.text.normalize import fold_case, normalize_text
+from semrec.text.tokenize import STOP_WORDS_EN, words
 
 __all__ = [
     "COMMON_WORDS",
@@ -47,35 +58,10 @@ COMMON_WORDS: Final[frozenset[str]] = STOP_WORDS_EN | words(
     products quality review reviews shoe shop some song stuff sunny value write"""
 )
 
-_MARKETING_TAGS: Final = frozenset(
-    {"premium", "budget", "new-arrival", "new arrival", "bestseller", "best seller", "sale", "new"}
-)
-_SKIP_ATTRIBUTES: Final = frozenset({"lang", "rating"})
-_MAX_VALUES: Final = 64  # string attributes with more distinct values are free text (author)
 _FUZZY_CUTOFF: Final = 85.0
-_MIN_RECALL: Final = 0.5  # a learned word is in at least half the group's Chinese titles
-_MIN_PRECISION: Final = 0.85  # ... and at least 85% of the titles holding it are the group's
 _FUZZY_MIN_LEN: Final = 4
 _LATIN = "0-9a-z\u00c0-\u024f"
 _WORD = re.compile(f"[{_LATIN}][{_LATIN}'&-]*")
-_CJK_WORD = re.compile(f"[{CJK_CHARS}]{{2,}}")
-
-#: Well-known Chinese names of big consumer brands, used only for brands in the catalog.
-BUILTIN_ZH_BRANDS: Final[Mapping[str, str]] = {
-    "apple": "苹果", "samsung": "三星", "xiaomi": "小米", "huawei": "华为", "sony": "索尼",
-    "google": "谷歌", "oneplus": "一加", "lenovo": "联想", "dell": "戴尔", "asus": "华硕",
-    "hp": "惠普", "nike": "耐克", "adidas": "阿迪达斯", "new balance": "新百伦", "li-ning": "李宁",
-    "uniqlo": "优衣库", "decathlon": "迪卡侬", "philips": "飞利浦", "panasonic": "松下",
-    "canon": "佳能", "nikon": "尼康", "lego": "乐高", "ikea": "宜家", "muji": "无印良品",
-    "starbucks": "星巴克", "nestle": "雀巢", "l'oréal": "欧莱雅", "chanel": "香奈儿",
-    "dior": "迪奥", "yamaha": "雅马哈", "casio": "卡西欧", "dyson": "戴森", "microsoft": "微软",
-    "oppo": "欧珀", "vivo": "维沃", "midea": "美的", "haier": "海尔", "zara": "飒拉",
-}  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """The form aliases are compared in: normalised, lowercased, curly apostrophes made straight."""
-    return fold_case(normalize_text(text)).replace("’", "'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,44 +161,6 @@ def _closest(word: str, choices: Sequence[str]) -> tuple[str, float] | None:
     return None
 
 
-def _ascii(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def name_forms(name: str) -> set[str]:
-    """Folded spellings of a name: as is, accents dropped, apostrophes and hyphens loosened."""
-    base = fold(name)
-    forms = {base, _ascii(base)}
-    for form in list(forms):
-        forms.add(form.replace("'", ""))
-        forms.add(form.replace("-", " "))
-        forms.add(form.replace("-", ""))
-    return {f for f in forms if f.strip()}
-
-
-def number_forms(name: str) -> set[str]:
-    """Singular and plural spellings of a (folded) name, inflecting its last word."""
-    base = fold(name)
-    head, _, last = base.rpartition(" ")
-    prefix = f"{head} " if head else ""
-    forms = {base}
-    if last.endswith("ies") and len(last) > 4:
-        forms.add(prefix + last[:-3] + "y")
-    elif last.endswith("ves"):
-        forms.update({prefix + last[:-3] + "fe", prefix + last[:-3] + "f"})
-    elif last.endswith(("ches", "shes", "sses", "xes")):
-        forms.add(prefix + last[:-2])
-    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
-        forms.add(prefix + last[:-1])
-    elif last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
-        forms.add(prefix + last[:-1] + "ies")
-    elif last.endswith(("ch", "sh", "x", "ss")):
-        forms.add(prefix + last + "es")
-    elif last[-1:].isalpha():
-        forms.add(prefix + last + "s")
-    return forms
-
-
 def _invert(table: Mapping[Any, Iterable[str]]) -> dict[str, list[Any]]:
     inverted: dict[str, list[Any]] = defaultdict(list)
     for target, aliases in table.items():
@@ -255,7 +203,7 @@ class Lexicon:
     @classmethod
     def learn(cls, items: Sequence[Item], *, min_support: int = 2) -> Lexicon:
         """Learn the tables from the catalog; Chinese aliases need `min_support` titles."""
-        brands = _brand_table(items)
+        brands = brand_table(items)
         categories: dict[tuple[str, ...], set[str]] = defaultdict(set)
         attributes: dict[tuple[str, str], set[str]] = defaultdict(set)
         attribute_categories: dict[str, set[tuple[str, ...]]] = defaultdict(set)
@@ -263,18 +211,20 @@ class Lexicon:
             for depth in range(1, len(item.category) + 1):
                 name = item.category[depth - 1]
                 categories[item.category[:depth]] |= name_forms(name) | number_forms(name)
-            for key, value in _string_attributes(item):
+            for key, value in string_attributes(item):
                 attributes[(key, value)] |= name_forms(value)
             for key in item.attributes:
                 if item.category:
                     attribute_categories[key].add(item.category)
-        attributes = _drop_free_text(attributes)
+        attributes = drop_free_text(attributes)
         taken = {a for al in (*brands.values(), *attributes.values()) for a in al}
-        for path, tags in _tag_aliases(items, taken).items():
-            categories[path] |= tags
-        _builtin_chinese(categories, attributes)
+        tags = category_tags(items, taken)
+        for tag, node in tags.items():
+            categories[node] |= number_forms(tag)
+        add_builtin_chinese(categories, attributes)
         canonical = {fold(b): b for b in brands}
-        for (kind, target), learned in _learn_cjk(items, set(attributes), min_support).items():
+        chinese = learn_chinese(items, set(attributes), tags, min_support)
+        for (kind, target), learned in chinese.items():
             if kind == "brand":
                 brands[canonical[target]] |= learned
             elif kind == "category":
@@ -364,147 +314,3 @@ class Lexicon:
                 k: [tuple(p) for p in v] for k, v in data["attribute_categories"].items()
             },
         )
-
-
-#: Chinese names of common retail category nodes and attribute values, used only for nodes and
-#: values the catalog has; aliases learned from the catalog's own Chinese titles come on top.
-BUILTIN_ZH_CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
-    "phones": ("手机", "智能手机"), "smartphones": ("智能手机", "手机"),
-    "headphones": ("耳机", "耳塞"), "laptops": ("笔记本", "笔记本电脑"),
-    "tablets": ("平板", "平板电脑"), "cameras": ("相机", "照相机"), "watches": ("手表",),
-    "fitness trackers": ("手环", "运动手环"), "running shoes": ("跑鞋", "跑步鞋"),
-    "sneakers": ("运动鞋", "球鞋"), "shoes": ("鞋",), "jackets": ("夹克", "外套"),
-    "jeans": ("牛仔裤",), "bags": ("包", "背包"), "guitars": ("吉他",), "keyboards": ("键盘",),
-    "amplifiers": ("音箱", "功放"), "cookware": ("锅", "锅具"), "knives": ("刀", "刀具"),
-    "coffee makers": ("咖啡机",), "coffee": ("咖啡", "咖啡豆"), "books": ("书", "图书"),
-    "board games": ("桌游",), "toys": ("玩具",), "skincare": ("护肤", "护肤品"),
-    "makeup": ("彩妆", "化妆品"), "fragrance": ("香水",), "bedding": ("床品", "床上用品"),
-    "lighting": ("灯", "灯具"), "yoga": ("瑜伽",), "electronics": ("电子产品", "数码"),
-}  # fmt: skip
-BUILTIN_ZH_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
-    "black": ("黑色",), "white": ("白色",), "silver": ("银色",), "blue": ("蓝色",),
-    "red": ("红色",), "green": ("绿色",), "grey": ("灰色",), "gray": ("灰色",),
-    "pink": ("粉色",), "gold": ("金色",), "navy": ("藏青色",), "beige": ("米色",),
-    "yellow": ("黄色",), "purple": ("紫色",), "brown": ("棕色",), "orange": ("橙色",),
-    "leather": ("皮革", "真皮"), "cotton": ("纯棉", "棉"), "wool": ("羊毛",),
-    "stainless steel": ("不锈钢",), "cast iron": ("铸铁",), "glass": ("玻璃",),
-}  # fmt: skip
-
-
-def _builtin_chinese(
-    categories: dict[tuple[str, ...], set[str]], attributes: dict[tuple[str, str], set[str]]
-) -> None:
-    for path, aliases in categories.items():
-        aliases.update(BUILTIN_ZH_CATEGORIES.get(path[-1].lower(), ()))
-    for (_, value), aliases in attributes.items():
-        aliases.update(BUILTIN_ZH_VALUES.get(value.lower(), ()))
-
-
-def _brand_table(items: Sequence[Item]) -> dict[str, set[str]]:
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in items:
-        if item.brand.strip():
-            spellings[fold(item.brand)][normalize_text(item.brand)] += 1
-    table: dict[str, set[str]] = {}
-    for key, counts in spellings.items():
-        canonical = counts.most_common(1)[0][0]
-        aliases = set().union(*(name_forms(s) for s in counts))
-        chinese = BUILTIN_ZH_BRANDS.get(key) or BUILTIN_ZH_BRANDS.get(_ascii(key))
-        table[canonical] = aliases | ({chinese} if chinese else set())
-    return table
-
-
-def _string_attributes(item: Item) -> list[tuple[str, str]]:
-    return [
-        (key, normalize_text(value))
-        for key, value in item.attributes.items()
-        if isinstance(value, str)
-        and key not in _SKIP_ATTRIBUTES
-        and len(value.strip()) >= 2
-        and any(c.isalpha() for c in value)
-    ]
-
-
-def _drop_free_text(table: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], set[str]]:
-    per_key = Counter(key for key, _ in table)
-    return defaultdict(set, {kv: a for kv, a in table.items() if per_key[kv[0]] <= _MAX_VALUES})
-
-
-def _tag_aliases(items: Sequence[Item], taken: set[str]) -> dict[tuple[str, ...], set[str]]:
-    """Tags that (nearly) only items of one category node carry become aliases of that node."""
-    counts: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
-    for item in items:
-        for tag in {fold(t) for t in item.tags}:
-            if item.category and tag not in _MARKETING_TAGS and tag not in taken:
-                counts[tag][item.category] += 1
-    out: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for tag, leaves in counts.items():
-        total = sum(leaves.values())
-        for depth in range(max(len(p) for p in leaves), 0, -1):
-            nodes: Counter[tuple[str, ...]] = Counter()
-            for path, n in leaves.items():
-                nodes[path[:depth]] += n
-            node, n = nodes.most_common(1)[0]
-            if len(node) == depth and n >= 0.9 * total:
-                out[node] |= number_forms(tag)
-                break
-    return out
-
-
-def _doc_groups(item: Item, attributes: set[tuple[str, str]]) -> list[tuple[str, Any]]:
-    groups: list[tuple[str, Any]] = [("brand", fold(item.brand))] if item.brand.strip() else []
-    groups += [("category", item.category[:d]) for d in range(1, len(item.category) + 1)]
-    groups += [("attribute", kv) for kv in _string_attributes(item) if kv in attributes]
-    return groups
-
-
-def _learn_cjk(
-    items: Sequence[Item], attributes: set[tuple[str, str]], min_support: int
-) -> dict[tuple[str, Any], set[str]]:
-    """Chinese title words found in most titles of one group and rarely elsewhere.
-
-    A word goes to the single brand, category node or attribute value where it is most
-    telling: highest precision across groups, then best F1 with recall within the group,
-    then the most specific group.
-    """
-    sizes: Counter[tuple[str, Any]] = Counter()
-    per_word: dict[str, Counter[tuple[str, Any]]] = defaultdict(Counter)
-    df: Counter[str] = Counter()
-    for item in items:
-        if not _CJK_WORD.search(item.title):
-            continue
-        of_item = _doc_groups(item, attributes)
-        sizes.update(of_item)
-        for word in {t for t in tokenize(item.title) if _CJK_WORD.fullmatch(t)}:
-            df[word] += 1
-            per_word[word].update(of_item)
-    learned: dict[tuple[str, Any], set[str]] = defaultdict(set)
-    for word, groups in per_word.items():
-        best: tuple[float, float, int, str, tuple[str, Any]] | None = None
-        for group, n in groups.items():
-            recall, precision = n / sizes[group], n / df[word]
-            if n >= min_support and recall >= _MIN_RECALL and precision >= _MIN_PRECISION:
-                f1 = 2 * recall * precision / (recall + precision)
-                candidate = (precision, f1, _specificity(group), repr(group), group)
-                if best is None or candidate[:4] > best[:4]:
-                    best = candidate
-        if best is not None:
-            learned[best[4]].add(word)
-    return {group: _maximal(found, df, per_word) for group, found in learned.items()}
-
-
-def _specificity(group: tuple[str, Any]) -> int:
-    """On ties: a brand, then an attribute value, then the deepest category node."""
-    kind, target = group
-    return {"brand": 100, "attribute": 50}.get(kind, len(target))
-
-
-def _maximal(
-    found: set[str], df: Counter[str], per_word: Mapping[str, Counter[tuple[str, Any]]]
-) -> set[str]:
-    """Drop sub-words seen only inside a longer learned word (卡西 and 西欧 inside 卡西欧)."""
-    return {
-        w
-        for w in found
-        if not any(w in longer and w != longer and df[w] == df[longer] for longer in found)
-    }
