@@ -310,7 +310,9 @@ def _object(reason: Mapping[str, Any], language: str) -> str:
     title, item = _text(reason.get("title")), _text(reason.get("item_id"))
     if language == "zh":
         return title or (f"商品 {item}" if item else "")
-    return f"the {title}" if title else (f"item {item}" if item else "")
+    if title:
+        return title if title.lower().startswith(("the ", "a ", "an ")) else f"the {title}"
+    return f"item {item}" if item else ""
 
 
 def _values(value: Any, *, category: bool) -> list[str]:

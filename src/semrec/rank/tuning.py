@@ -38,6 +38,8 @@ WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
 HALF_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Popularity breaks ties among otherwise equal candidates without reordering real evidence.
 TIE_BREAK = 1e-3
+#: RRF scores differ by ~4e-5 between neighbouring ranks, so its tie-break is far smaller.
+RRF_TIE_BREAK = TIE_BREAK * 1e-3
 #: Sources counted by reciprocal-rank fusion down to this rank.
 RRF_DEPTH = 100
 
@@ -110,7 +112,7 @@ def rrf_candidates(request: TuningRequest, depth: int = RRF_DEPTH, k: int = RRF_
     for name, ranks in request.ranks.items():
         scored = (ranks < depth) & (request.scores[name] > 0)
         total[scored] += 1.0 / (k + ranks[scored] + 1.0)
-    return total
+    return total + np.float32(RRF_TIE_BREAK) * request.popularity
 
 
 def _ndcg(scores: FloatArray, target: int, k: int) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ from semrec.service.sources import live_sources, normalised_ranks, with_evidence
 from semrec.store import EventArrays
 from semrec.text.documents import pool_profile
 
-__all__ = ["default_fusion", "record_requests", "tune_fusion"]
+__all__ = ["default_fusion", "fusion_from_meta", "record_requests", "tune_fusion"]
 
 #: Share of the log (newest events) replayed for tuning.
 REPLAY_SHARE = 0.1
@@ -46,6 +47,18 @@ def default_fusion(settings: Settings) -> FusionChoice:
     """The fusion before (or without) tuning: the settings' weights, blended."""
     mode = "rrf" if settings.rank.fusion == "rrf" else "blend"
     return FusionChoice(mode, dict(settings.rank.weights), settings.text.history_half)
+
+
+def fusion_from_meta(meta: Any, settings: Settings) -> FusionChoice:
+    """The fusion a snapshot learned; the settings' own when they turn tuning off (or none)."""
+    if not settings.rank.tune or not isinstance(meta, Mapping) or "mode" not in meta:
+        return default_fusion(settings)
+    return FusionChoice(
+        str(meta["mode"]),
+        {str(k): float(v) for k, v in dict(meta.get("weights", {})).items()},
+        float(meta.get("history_half", settings.text.history_half)),
+        {str(k): float(v) for k, v in dict(meta.get("validation", {})).items()},
+    )
 
 
 def _subset(events: EventArrays, positions: npt.NDArray[np.int64]) -> EventArrays:

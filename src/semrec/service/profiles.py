@@ -53,7 +53,7 @@ def closest_past_item(
 ) -> tuple[int, float]:
     """The past item most similar in meaning to `item` and the cosine (-1, 0.0 when none)."""
     past = history_items[(history_items >= 0) & (history_items < len(language))]
-    past = past[language.has_text[past]]
+    past = past[language.has_text[past] & (past != item)]
     if past.size == 0 or not language.has_text[item]:
         return -1, 0.0
     sims = language.vectors[past] @ language.vectors[item]

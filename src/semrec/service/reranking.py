@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +18,21 @@ import numpy as np
 import numpy.typing as npt
 
 from semrec.data.errors import ValidationError
+from semrec.data.records import Item
 from semrec.data.settings import RankSettings
 from semrec.models import top_k
 from semrec.rank.diversity import cap_per_group, mmr
 from semrec.rank.objective import OBJECTIVES, expected_value, objective_values
 from semrec.rank.rules import ItemColumns, Rule, RuleOutcome, apply_rules, parse_rules
 
-__all__ = ["RerankOptions", "Reranked", "rerank", "rerank_options"]
+__all__ = [
+    "RerankOptions",
+    "Reranked",
+    "item_fields",
+    "needs_item_fields",
+    "rerank",
+    "rerank_options",
+]
 
 #: MMR chooses among this many times `k` of the best items.
 POOL_FACTOR = 5
@@ -73,6 +81,19 @@ def rerank_options(
     if goal not in OBJECTIVES:
         raise ValidationError("objective", objective, "one of " + ", ".join(OBJECTIVES))
     return RerankOptions(parsed, float(div), cap, goal, settings.objective_weight)
+
+
+def needs_item_fields(options: RerankOptions) -> bool:
+    """Whether the re-ranking reads item fields (rules, an objective or category caps)."""
+    return (
+        bool(options.rules) or options.objective != "relevance" or options.category_cap is not None
+    )
+
+
+def item_fields(items: Iterable[Item], order: Sequence[str]) -> tuple[ItemColumns, list[str]]:
+    """Item fields for rules and objectives in catalog `order`, and each item's category."""
+    columns = ItemColumns.from_items(items, order=order)
+    return columns, [" > ".join(path) for path in columns.categories]
 
 
 def rerank(

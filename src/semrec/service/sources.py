@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from semrec.rank.fusion import RRF_K, normalise
-from semrec.rank.tuning import RRF_DEPTH, TIE_BREAK, FusionChoice, adapted_weights
+from semrec.rank.tuning import RRF_DEPTH, RRF_TIE_BREAK, TIE_BREAK, FusionChoice, adapted_weights
 from semrec.realtime import LiveState
 
 __all__ = ["SOURCES", "Fused", "fuse", "live_sources", "normalised_ranks"]
@@ -110,6 +110,7 @@ def fuse(
     total = np.zeros(allow.shape[0], dtype=np.float32)
     for part in parts.values():
         total += part
-    total += np.float32(TIE_BREAK) * normalise(popularity, allow)
+    tie = RRF_TIE_BREAK if fusion.mode == "rrf" else TIE_BREAK
+    total += np.float32(tie) * normalise(popularity, allow)
     total[~allow] = -np.inf
     return Fused(total, parts)

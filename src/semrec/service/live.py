@@ -1,0 +1,124 @@
+"""Events as they arrive: stored in checked batches, and the live state that follows the log.
+
+`store_events` writes validated events in batches inside one transaction. `LiveTracker` builds
+the co-visitation, sequence, trending and recent windows (`semrec.realtime.LiveState`) from the
+whole log on first use and afterwards observes only the events appended since, whichever
+process wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from semrec.data.errors import ValidationError
+from semrec.data.records import Event
+from semrec.models import EventWeights
+from semrec.realtime import LiveState
+from semrec.store import Store
+
+__all__ = ["IngestReport", "LiveTracker", "store_events"]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What `ingest` did: events stored, repeated event ids, and rows rejected as invalid."""
+
+    accepted: int
+    duplicates: int
+    rejected: int
+    errors: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data."""
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "errors": list(self.errors),
+        }
+
+
+def store_events(
+    store: Store,
+    records: Iterable[Any],
+    check: Callable[[Any, int], Event],
+    batch_size: int,
+    *,
+    skip_invalid: bool = False,
+) -> IngestReport:
+    """Store `check(record, n)` of each record, in batches, in one transaction.
+
+    A `ValidationError` from `check` propagates, storing nothing, unless `skip_invalid`, which
+    counts the record as rejected and keeps its message.
+    """
+    accepted = duplicates = 0
+    errors: list[str] = []
+    batch: list[Event] = []
+    with store.atomic():
+        for n, record in enumerate(records):
+            try:
+                batch.append(check(record, n))
+            except ValidationError as exc:
+                if not skip_invalid:
+                    raise
+                errors.append(str(exc))
+            if len(batch) >= batch_size:
+                result = store.append_events(batch)
+                accepted, duplicates = accepted + result.accepted, duplicates + result.duplicates
+                batch = []
+        result = store.append_events(batch)
+    return IngestReport(
+        accepted + result.accepted, duplicates + result.duplicates, len(errors), tuple(errors)
+    )
+
+
+class LiveTracker:
+    """The live state of one store, built lazily and caught up with its event log."""
+
+    def __init__(self, store: Store, weights: EventWeights) -> None:
+        self._store = store
+        self._weights = weights
+        self._live: LiveState | None = None
+        self._seq = 0
+
+    def state(self) -> LiveState:
+        """Co-visitation, sequence, trending and recent windows, current with the event log.
+
+        Built from the whole log on first use; after that each call observes only the events
+        that arrived since (through this object or any other process writing the same home).
+        """
+        if self._live is None:
+            self._seq = self._store.last_seq()
+            self._live = LiveState.from_events(
+                self._store.all_events(), self._weights, self._store.item_count()
+            )
+            return self._live
+        self.catch_up()
+        return self._live
+
+    def catch_up(self) -> None:
+        """Observe the events appended since the last look; nothing before the first `state`."""
+        live = self._live
+        if live is None:
+            return
+        seq = self._store.last_seq()
+        if seq <= self._seq:
+            return
+        new = self._store.events_after(self._seq)
+        self._seq = seq
+        for user, item, code, value, ts in zip(
+            new.user_idx.tolist(), new.item_idx.tolist(), new.type_codes.tolist(),
+            new.values.tolist(), new.timestamps.tolist(), strict=True,
+        ):  # fmt: skip
+            live.observe(user, item, code, value, ts)
+
+    def forget(self, user_idx: int) -> None:
+        """Drop the user's recent window and session vector; a no-op before `state` or for -1."""
+        if self._live is not None and user_idx >= 0:
+            self._live.forget(user_idx)
+
+    def reset(self) -> None:
+        """Discard the live state; the next `state` rebuilds it from the whole log."""
+        self._live = None
