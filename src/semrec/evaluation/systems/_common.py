@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from semrec.data.errors import NotFittedError
 from semrec.evaluation.systems.base import EvalData, ScoringSystem, interactions
@@ -34,10 +35,16 @@ __all__ = [
 ]
 
 
+@cache
+def _controller() -> ThreadpoolController:
+    """One controller per process: building one inspects every loaded library (~4 ms)."""
+    return ThreadpoolController()
+
+
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Limit BLAS and OpenMP pools to one thread (no oversubscription on small machines)."""
-    with threadpool_limits(limits=1):
+    with _controller().limit(limits=1):
         yield
 
 
