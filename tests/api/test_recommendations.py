@@ -51,7 +51,8 @@ def test_an_unknown_user_gets_popular_items_marked_fallback(reader: httpx.Client
     assert len(body["items"]) == 4
     for rec in body["items"]:
         fallback = [reason for reason in rec["reasons"] if reason.get("fallback")]
-        assert fallback and fallback[0]["model"] == "popularity"
+        # without history only the popularity and trending sources have evidence
+        assert fallback and fallback[0]["model"] in ("popularity", "trending")
 
 
 def test_filters_hold(shop: Shop, reader: httpx.Client) -> None:
