@@ -27,6 +27,11 @@ demo: $(VENV)/.installed
 	$(BIN)/semrec import events $(SAMPLE)/events.jsonl --home $(HOME_DIR)
 	$(BIN)/semrec train --home $(HOME_DIR)
 	$(BIN)/python -m semrec.cli.demo --home $(HOME_DIR)
+	@echo
+	@echo "== the HTTP API on 127.0.0.1:8000 (Ctrl-C stops it); from another terminal: =="
+	@KEY=$$($(BIN)/semrec keys create --scope admin --name demo --home $(HOME_DIR) 2>/dev/null) \
+	  && echo "  export KEY=$$KEY" \
+	  && exec $(BIN)/semrec serve --home $(HOME_DIR) --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks

@@ -12,7 +12,7 @@ from semrec.sample import generate
 from semrec.service import Recommender
 from semrec.store.api_keys import ApiKeyStore
 
-from .live import MAX_BODY, SETTINGS, Shop, running
+from .live import MAX_BODY, SETTINGS, Shop, running, wait_ready
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
         keys.revoke(made["revoked"][1].key_id)
         app = create_app(rec, keys=keys, rate=1000.0, burst=1000, max_body=MAX_BODY)
         with running(app) as url:
+            wait_ready(url)
             yield Shop(
                 url,
                 home,

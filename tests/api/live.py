@@ -45,6 +45,15 @@ def running(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
+def wait_ready(url: str, timeout: float = 30.0) -> None:
+    """Wait until the server at `url` says it is ready (snapshot served and warmed up)."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(f"{url}/health/ready").status_code != 200:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} was not ready within {timeout} s")
+        time.sleep(0.02)
+
+
 @dataclass
 class Shop:
     """The live server of the session: its URL, home, sample data and API keys by role."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -16,6 +17,7 @@ from semrec.api.metrics import ApiMetrics
 from semrec.api.middleware import BodyLimitMiddleware, GuardMiddleware
 from semrec.api.ratelimit import RateLimiter
 from semrec.api.routes import OPEN_ROUTERS, SECURED_ROUTERS
+from semrec.api.schedule import TrainingSchedule
 from semrec.api.schemas import ErrorOut, ValidationErrorOut
 from semrec.api.security import ApiContext
 from semrec.api.training import BackgroundTrainer
@@ -63,6 +65,7 @@ def create_app(
     `keys=None` turns authentication off (everything is open; a warning is logged); a key
     store must hold at least one active key. `rate` requests per second with bursts of `burst`
     are allowed per key (`None`: unlimited); bodies over `max_body` bytes are refused.
+    Background training follows `recommender.settings.serve` (see `TrainingSchedule`).
     """
     if keys is None:
         log.warning(
@@ -75,11 +78,15 @@ def create_app(
     metrics = ApiMetrics()
     handle = ServiceHandle(recommender, metrics)
     trainer = BackgroundTrainer(handle, metrics)
+    schedule = TrainingSchedule(handle, trainer, recommender.settings.serve, metrics)
     limiter = None if rate is None else RateLimiter(rate, burst)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=handle.warm_up, name="semrec-warm-up", daemon=True).start()
+        schedule.start()
         yield
+        await anyio.to_thread.run_sync(schedule.stop)
         await anyio.to_thread.run_sync(trainer.join)
 
     app = FastAPI(
@@ -89,7 +96,7 @@ def create_app(
         lifespan=lifespan,
         responses=_ERRORS,
     )
-    app.state.semrec = ApiContext(handle, trainer, metrics, keys, limiter)
+    app.state.semrec = ApiContext(handle, trainer, schedule, metrics, keys, limiter)
     install_error_handlers(app)
     for router in OPEN_ROUTERS:
         app.include_router(router)

@@ -18,6 +18,8 @@ __all__ = ["ServiceHandle"]
 T = TypeVar("T")
 log = logging.getLogger("semrec.api")
 _SESSIONS = "session_id" in inspect.signature(Recommender.recommend).parameters
+#: Who warms up an empty store (no user yet): an id no one has.
+_WARM_UP_USER = "semrec-warm-up"
 
 
 class ServiceHandle:
@@ -31,6 +33,7 @@ class ServiceHandle:
         self.recommender = recommender
         self._metrics = metrics
         self._lock = threading.Lock()
+        self._warm = threading.Event()
         self._version: int | None = None
         self._set_version(recommender.model_version)
 
@@ -80,14 +83,39 @@ class ServiceHandle:
             return report
         with Recommender.open(rec.home, rec.settings) as trainer:
             report = trainer.train()
-        with self._lock:
-            version = rec.reload_snapshot()
-        self._set_version(version if isinstance(version, int) else report.version)
+        version = self.reload()
+        if version is None:
+            self._set_version(report.version)
         return report
 
+    def reload(self) -> int | None:
+        """Serve the store's served snapshot now (a swap under the lock); returns its version."""
+        with self._lock:
+            version = self.recommender.reload_snapshot()
+        self._set_version(version)
+        return self._version
+
+    def stored_version(self) -> int | None:
+        """The version the store says to serve (changed by `semrec train` or `rollback`)."""
+        return self.recommender.store.served_version()
+
+    def warm_up(self) -> None:
+        """Build now what the first requests would build (catalog view, live state, caches)."""
+        try:
+            with self._lock:
+                rec = self.recommender
+                rec.recommend(next((u for u in rec.store.user_ids() if u), _WARM_UP_USER), 1)
+                item = next((i for i in rec.store.item_ids() if i), None)
+                if item is not None:
+                    rec.similar(item, 1)
+        except Exception as exc:  # nothing to warm (no snapshot yet) or a failing store
+            log.info("warm-up skipped: %s", exc)
+        finally:
+            self._warm.set()
+
     def ready(self) -> bool:
-        """A snapshot is served and the store answers."""
-        if self._version is None:
+        """A snapshot is served, warmed up, and the store answers."""
+        if self._version is None or not self._warm.is_set():
             return False
         try:
             self.recommender.store.item_count()

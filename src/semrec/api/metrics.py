@@ -50,6 +50,11 @@ class ApiMetrics:
             "Training runs requested while one was running (0 or 1: requests coalesce).",
             registry=self.registry,
         )
+        self.pending_events = Gauge(
+            "semrec_training_pending_events",
+            "Events accepted since the last training started by serve.train_every_events.",
+            registry=self.registry,
+        )
         self.set_training_state("idle")
 
     def count_events(self, accepted: int, duplicates: int, rejected: int) -> None:

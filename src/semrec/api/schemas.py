@@ -213,7 +213,7 @@ class ForgetOut(BaseModel):
 
 
 class TrainStatusOut(BaseModel):
-    """Background training: state (idle, running, succeeded, failed) and the last run."""
+    """Background training: state (idle, running, succeeded, failed), the last run, schedule."""
 
     state: str
     queued: bool
@@ -222,6 +222,11 @@ class TrainStatusOut(BaseModel):
     finished_at: float | None
     report: dict[str, Any] | None
     error: str | None
+    model_version: int | None = Field(None, description="The snapshot version being served.")
+    schedule: dict[str, Any] = Field(
+        default_factory=dict,
+        description="serve.train_interval_s, serve.train_every_events, pending_events.",
+    )
 
 
 class StatsOut(BaseModel):

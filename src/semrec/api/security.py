@@ -19,6 +19,7 @@ from semrec.api.errors import ApiError
 from semrec.api.handle import ServiceHandle
 from semrec.api.metrics import ApiMetrics
 from semrec.api.ratelimit import RateLimiter
+from semrec.api.schedule import TrainingSchedule
 from semrec.api.training import BackgroundTrainer
 from semrec.store.api_keys import ApiKeyStore
 
@@ -34,6 +35,7 @@ class ApiContext:
 
     handle: ServiceHandle
     trainer: BackgroundTrainer
+    schedule: TrainingSchedule
     metrics: ApiMetrics
     keys: ApiKeyStore | None
     limiter: RateLimiter | None

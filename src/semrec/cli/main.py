@@ -144,7 +144,8 @@ def forget_user(
 
 def main() -> None:
     """Entry point: run the app, turning semrec errors into one clear line and exit code 2."""
-    from semrec.cli import evaluate, importing, serve  # noqa: F401  (register their commands)
+    # imported to register their commands
+    from semrec.cli import evaluate, importing, serve, snapshots  # noqa: F401
 
     try:
         app()

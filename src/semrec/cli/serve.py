@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from contextlib import closing
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -51,10 +53,31 @@ def serve(
             api = create_app(rec, keys=keys, rate=rate or None, burst=burst, max_body=max_body)
             if no_auth:
                 typer.secho("WARNING: --no-auth: the API is open to anyone", err=True, fg="red")
+            typer.echo(how_to_query(rec, f"http://{host}:{port}", home, auth=not no_auth))
             uvicorn.run(api, host=host, port=port, log_level=log_level)
     finally:
         if keys is not None:
             keys.close()
+
+
+def how_to_query(rec: Recommender, base: str, home: Path, *, auth: bool) -> str:
+    """curl commands for a user and an item of this home (`$KEY` holds a key when `auth`)."""
+    user = next((u for u in rec.store.user_ids() if u), "some-user")
+    item = next((i for i in rec.store.item_ids() if i), "some-item")
+    header = '-H "Authorization: Bearer $KEY" ' if auth else ""
+    click = {"user_id": user, "item_id": item, "type": "click", "timestamp": int(time.time())}
+    event = json.dumps({"events": [click]})
+    lines = [f"semrec API on {base} (OpenAPI docs: {base}/docs). Query it:"]
+    if auth:
+        make = f"semrec keys create --scope admin --home {home}"
+        lines.append(f"  # with an API key in $KEY; make one with: {make}")
+    lines += [
+        f"  curl {header}'{base}/users/{user}/recommendations?k=5'",
+        f"  curl {header}'{base}/items/{item}/similar?k=5'",
+        f"  curl {header}-H 'Content-Type: application/json' -d '{event}' {base}/events",
+        f"  curl {base}/health/ready",
+    ]
+    return "\n".join(lines)
 
 
 def _describe(key: ApiKey) -> str:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Response
 
 from semrec.api.schemas import StatsOut, TrainStatusOut
-from semrec.api.security import Admin, Ctx, Read
+from semrec.api.security import Admin, ApiContext, Ctx, Read
 from semrec.api.training import TrainStatus
 
 __all__ = ["router"]
@@ -15,21 +15,23 @@ __all__ = ["router"]
 router = APIRouter(tags=["admin"])
 
 
-def _out(status: TrainStatus) -> TrainStatusOut:
-    return TrainStatusOut(**asdict(status))
+def _out(status: TrainStatus, ctx: ApiContext) -> TrainStatusOut:
+    return TrainStatusOut(
+        **asdict(status), model_version=ctx.handle.model_version, schedule=ctx.schedule.describe()
+    )
 
 
 @router.post("/admin/train", status_code=202, dependencies=[Admin])
 def start_training(ctx: Ctx, response: Response) -> TrainStatusOut:
     """Train in the background (a request during a run queues one more); poll `GET`."""
     response.headers["Location"] = "/admin/train"
-    return _out(ctx.trainer.request())
+    return _out(ctx.trainer.request(), ctx)
 
 
 @router.get("/admin/train", dependencies=[Admin])
 def training_status(ctx: Ctx) -> TrainStatusOut:
-    """Where background training stands and the report of the last run."""
-    return _out(ctx.trainer.status())
+    """Where background training stands, the last run's report, the served version, the schedule."""
+    return _out(ctx.trainer.status(), ctx)
 
 
 @router.get("/stats", dependencies=[Read])

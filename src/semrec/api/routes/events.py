@@ -29,4 +29,5 @@ def ingest_events(
     """
     report = ctx.handle.call(lambda rec: rec.ingest(body.events, skip_invalid=skip_invalid))
     ctx.metrics.count_events(report.accepted, report.duplicates, report.rejected)
+    ctx.schedule.note_events(report.accepted)
     return IngestOut(**report.to_dict())

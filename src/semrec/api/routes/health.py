@@ -21,7 +21,7 @@ async def live() -> LiveOut:
 
 @router.get("/health/ready", responses={503: {"model": ReadyOut}})
 def ready(ctx: Ctx, response: Response) -> ReadyOut:
-    """Ready when the store answers and a model snapshot is served; 503 otherwise."""
+    """Ready when the store answers and a model snapshot is served and warm; 503 otherwise."""
     ok = ctx.handle.ready()
     if not ok:
         response.status_code = 503
