@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 from semrec.api.errors import ApiError
 from semrec.api.metrics import ApiMetrics
+from semrec.api.train_process import train_in_child
 from semrec.data.records import Recommendation
-from semrec.service import Recommender, TrainReport
+from semrec.service import Recommender
 
 __all__ = ["ServiceHandle"]
 
@@ -25,8 +26,8 @@ _WARM_UP_USER = "semrec-warm-up"
 class ServiceHandle:
     """Serialises service calls behind one lock and tracks the served model version.
 
-    Training runs outside the lock when the recommender can reload snapshots: a second
-    `Recommender` on the same home fits and saves, then the serving one loads the result.
+    Training runs outside the lock: a second `Recommender` on the same home fits and saves in
+    a child process, then the serving one loads the result under the lock.
     """
 
     def __init__(self, recommender: Recommender, metrics: ApiMetrics | None = None) -> None:
@@ -73,19 +74,21 @@ class ServiceHandle:
         if self._metrics is not None:
             self._metrics.model_version.set(self._version or 0)
 
-    def train(self) -> TrainReport:
-        """Fit every configured model and serve the new snapshot."""
+    def train(self) -> dict[str, Any]:
+        """Fit every configured model and serve the new snapshot; returns the report.
+
+        A home is trained in a child process (`train_in_child`), then its snapshot is loaded
+        under the lock; an in-memory recommender trains in place, under the lock.
+        """
         rec = self.recommender
         if rec.home is None:
             with self._lock:
-                report = rec.train()
-            self._set_version(report.version)
+                report = rec.train().to_dict()
+            self._set_version(report["version"])
             return report
-        with Recommender.open(rec.home, rec.settings) as trainer:
-            report = trainer.train()
-        version = self.reload()
-        if version is None:
-            self._set_version(report.version)
+        report = train_in_child(rec.home, rec.settings)
+        if self.reload() is None:
+            self._set_version(report["version"])
         return report
 
     def reload(self) -> int | None:

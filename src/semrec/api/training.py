@@ -110,7 +110,7 @@ class BackgroundTrainer:
 
     def _run_once(self) -> tuple[dict[str, Any] | None, str | None]:
         try:
-            return self._handle.train().to_dict(), None
+            return self._handle.train(), None
         except SemrecError as exc:
             log.warning("training failed: %s", exc)
             return None, str(exc)

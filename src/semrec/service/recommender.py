@@ -223,7 +223,7 @@ class Recommender:
         return None if self._serving is None else self._serving.version
 
     def _load_snapshot(self) -> None:
-        snapshot = self.store.latest_snapshot()
+        snapshot = self.store.served_snapshot()
         if snapshot is None:
             return
         params = snapshot.meta.get("params", {})
