@@ -96,18 +96,24 @@ class FactorModel(Model):
         """Factors of each history row; the columns match `_item_factors`."""
 
     def _score(self, histories: sp.csr_matrix) -> NDArray[np.float32]:
-        users = self._user_factors(histories)
-        return np.asarray(users @ self._item_factors.T.astype(np.float64), dtype=np.float32)
+        # float32 against the stored factors: no per-request copy of the whole item matrix.
+        users = np.asarray(self._user_factors(histories), dtype=np.float32)
+        return np.asarray(users @ self._item_factors.T, dtype=np.float32)
 
     def _affinity(self, src: NDArray[np.int64], dst: NDArray[np.int64]) -> NDArray[np.float64]:
-        y = self._latent_factors().astype(np.float64)
-        norms = np.linalg.norm(y, axis=1)
-        norms[norms == 0] = 1.0
-        unit = y / norms[:, None]
-        return np.asarray(unit[src] @ unit[dst].T, dtype=np.float64)
+        y = self._latent_factors()
+        return _unit_rows(y[src]) @ _unit_rows(y[dst]).T
 
     def _to_arrays(self) -> Arrays:
         return {"item_factors": self._item_factors}
 
     def _from_arrays(self, arrays: Mapping[str, NDArray[Any]]) -> None:
         self._item_factors = np.asarray(arrays["item_factors"], dtype=np.float32)
+
+
+def _unit_rows(rows: NDArray[np.floating]) -> NDArray[np.float64]:
+    """The rows as float64, each scaled to unit length (all-zero rows stay zero)."""
+    out = np.asarray(rows, dtype=np.float64)
+    norms = np.linalg.norm(out, axis=1)
+    norms[norms == 0] = 1.0
+    return np.asarray(out / norms[:, None], dtype=np.float64)
