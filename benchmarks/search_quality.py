@@ -194,7 +194,7 @@ def systems(rec: semrec.Recommender, name: str) -> dict[str, Ranker]:
     """
     language = rec._language_index()
     assert language is not None
-    ids = rec._refreshed_view().item_ids
+    ids = rec._catalog.view().item_ids
     encoder = rec.encoder()
 
     def top(scores: np.ndarray) -> list[str]:
@@ -224,7 +224,7 @@ def run_set(
             tick = time.perf_counter()
             first = rec._language_index(progress=True)
             cold = time.perf_counter() - tick
-            rec._language = None
+            rec._catalog.drop_language()
             tick = time.perf_counter()
             second = rec._language_index()
             warm = time.perf_counter() - tick

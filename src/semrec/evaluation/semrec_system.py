@@ -22,7 +22,7 @@ from semrec.data.records import EVENT_TYPES, Event
 from semrec.evaluation.systems._common import one_thread
 from semrec.evaluation.systems.base import EvalData
 from semrec.service import Recommender
-from semrec.service.recommender import EMBEDDINGS_FILE
+from semrec.service.catalog_state import EMBEDDINGS_FILE
 
 __all__ = ["ABLATIONS", "SEMREC_CONFIGS", "SemrecSystem"]
 

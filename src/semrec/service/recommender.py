@@ -19,13 +19,11 @@ from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model
-from semrec.rank.cold_start import semantic_neighbours
-from semrec.rank.rules import ItemColumns
-from semrec.service.catalog_view import CatalogView
+from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
 from semrec.service.fusion_tuning import default_fusion, fusion_from_meta, tune_fusion
 from semrec.service.importing import ImportReport, import_dataset, import_file
-from semrec.service.language import LanguageIndex, build_language_index
+from semrec.service.language import LanguageIndex
 from semrec.service.live import IngestReport, LiveTracker, store_events
 from semrec.service.reading import (
     as_recommendation,
@@ -40,20 +38,17 @@ from semrec.service.reading import (
     similar_in_meaning,
     user_history,
 )
-from semrec.service.reranking import item_fields, needs_item_fields, rerank, rerank_options
+from semrec.service.reranking import needs_item_fields, rerank, rerank_options
 from semrec.service.searching import QueryScores, query_scores
 from semrec.service.serving import ServingModels
 from semrec.service.sources import fuse
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import EventArrays, Store, open_store
-from semrec.store.embedding_cache import EmbeddingCache
 from semrec.text.encoders.cached import CachedEncoder
-from semrec.text.encoders.factory import make_encoder
 from semrec.text.intent import parse
 
 __all__ = ["IngestReport", "Recommender"]
 
-EMBEDDINGS_FILE = "embeddings.sqlite"
 _TEXT_CODES = (EVENT_TYPE_CODES["review"], EVENT_TYPE_CODES["search"])
 
 
@@ -66,14 +61,10 @@ class Recommender:
         self.home = home
         self._limits = settings.validation.limits()
         self._weights = event_weights(settings)
-        self._view: CatalogView | None = None
+        self._catalog = CatalogState(store, settings, home)
         self._serving: ServingModels | None = None
-        self._encoder: CachedEncoder | None = None
-        self._language: LanguageIndex | None = None
-        self._cold: sp.csr_matrix | None = None
         self._live = LiveTracker(store, self._weights)
         self._fusion = default_fusion(settings)
-        self._item_columns: tuple[CatalogView, ItemColumns, list[str]] | None = None
         rerank_options(settings.rank)  # bad rules in the settings fail here, not per request
         self._load_snapshot()
 
@@ -97,7 +88,7 @@ class Recommender:
         """Validate and insert or replace items, all or nothing; returns how many."""
         valid = [self._checked(i, n, validate_item, "items") for n, i in enumerate(items)]
         count = self.store.upsert_items(valid)
-        self._view = None
+        self._catalog.invalidate()
         return count
 
     def get_item(self, item_id: str) -> Item:
@@ -111,7 +102,7 @@ class Recommender:
         """Remove items from the catalog (never recommended again); returns how many existed."""
         ids = [validate_id(f"item_ids[{n}]", i, self._limits) for n, i in enumerate(item_ids)]
         count = self.store.delete_items(ids)
-        self._view = None
+        self._catalog.invalidate()
         return count
 
     def _checked(self, record: Any, n: int, check: Any, what: str, now: float | None = None) -> Any:
@@ -157,7 +148,7 @@ class Recommender:
             fmt=fmt, mapping=mapping, skip_invalid=skip_invalid, progress=progress,
             batch=self.settings.store.batch_size, home=self.home,
         )  # fmt: skip
-        self._view = None
+        self._catalog.invalidate()
         return report
 
     def import_dataset(
@@ -175,7 +166,7 @@ class Recommender:
             skip_invalid=skip_invalid, progress=progress, batch=self.settings.store.batch_size,
             home=self.home,
         )  # fmt: skip
-        self._view = None
+        self._catalog.invalidate()
         return reports
 
     def forget_user(self, user_id: str) -> int:
@@ -191,7 +182,7 @@ class Recommender:
         """Fit the configured models on every event, embed changed item text, serve the result."""
         language = None
         if self.settings.text.enabled:
-            self._language = None
+            self._catalog.drop_language()
             language = self._language_index(progress=progress)
         vectors = None if language is None else language.vectors
 
@@ -202,8 +193,7 @@ class Recommender:
         report, models = fit_models(self.store, self.settings, tune=fusion)
         self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
         self._fusion = fusion_from_meta(report.fusion, self.settings)
-        self._view = None
-        self._cold = None
+        self._catalog.models_changed()
         self._live.reset()
         if language is not None:
             report = report.with_language(language.describe())
@@ -212,9 +202,7 @@ class Recommender:
     def reload_snapshot(self) -> int | None:
         """Serve the newest snapshot in the store (one trained elsewhere); return its version."""
         self._load_snapshot()
-        self._view = None
-        self._cold = None
-        self._language = None
+        self._catalog.models_changed()  # the catalog did not change: its caches stay warm
         return self.model_version
 
     @property
@@ -237,30 +225,11 @@ class Recommender:
     # -- language -----------------------------------------------------------------------------
     def encoder(self) -> CachedEncoder:
         """The configured text encoder behind the content-hash embedding cache."""
-        if self._encoder is None:
-            path = None if self.home is None else self.home / EMBEDDINGS_FILE
-            self._encoder = CachedEncoder(make_encoder(self.settings.text), EmbeddingCache(path))
-        return self._encoder
+        return self._catalog.encoder()
 
     def _language_index(self, *, progress: bool = False) -> LanguageIndex | None:
         """Item documents, embeddings, BM25 and lexicon for the current catalog (None: off)."""
-        if not self.settings.text.enabled:
-            return None
-        view = self._refreshed_view()
-        if self._language is None or len(self._language) != len(view):
-            self._language = build_language_index(
-                self.store, view.item_ids, self.encoder(), progress=progress
-            )
-            self._cold = None
-        return self._language
-
-    def _cold_neighbours(self, language: LanguageIndex, models: ServingModels) -> sp.csr_matrix:
-        if self._cold is None or self._cold.shape[0] != len(language):
-            warm = models.popularity(len(language)) > 0
-            self._cold = semantic_neighbours(
-                language.vectors, language.has_text & ~warm, language.has_text & warm
-            )
-        return self._cold
+        return self._catalog.language(progress=progress)
 
     def _semantic(
         self, user_id: str, events: EventArrays, language: LanguageIndex
@@ -309,7 +278,7 @@ class Recommender:
         options = rerank_options(self.settings.rank, rules, diversity, category_cap, objective)
         if locale not in ("en", "zh"):
             raise ValidationError("locale", locale, "'en' or 'zh'")
-        models, view = self._models(), self._refreshed_view()
+        models, view = self._models(), self._catalog.view()
         n = len(view)
         live = self._live.state()
         events = self.store.user_events(user_id)
@@ -322,7 +291,9 @@ class Recommender:
         if searched is not None:
             allow = searched.allow
         user_idx = self.store.user_index(user_id)
-        neighbours = None if language is None else partial(self._cold_neighbours, language, models)
+        neighbours = (
+            None if language is None else partial(self._catalog.cold_neighbours, language, models)
+        )
         cf = cf_scores(models, history, neighbours)
         semantic = None if language is None else self._semantic(user_id, events, language)
         sources = request_sources(
@@ -330,7 +301,9 @@ class Recommender:
         )
         n_distinct = int(np.unique(items[items >= 0]).size)
         fused = fuse(sources, allow, self._fusion, n_distinct, models.popularity(n))
-        columns, groups = self._columns(view) if needs_item_fields(options) else (None, None)
+        columns, groups = (
+            self._catalog.columns(view) if needs_item_fields(options) else (None, None)
+        )
         final = rerank(
             fused.scores, allow, k, options, columns,
             None if language is None else language.vectors, groups,
@@ -341,12 +314,6 @@ class Recommender:
             searched,
         )  # fmt: skip
         return explained(explainer, final, models.explain(history, final.items), locale)
-
-    def _columns(self, view: CatalogView) -> tuple[ItemColumns, list[str]]:
-        """Item fields for rules and objectives, and each item's category, built per catalog."""
-        if self._item_columns is None or self._item_columns[0] is not view:
-            self._item_columns = (view, *item_fields(self.store.iter_items(), view.item_ids))
-        return self._item_columns[1], self._item_columns[2]
 
     def _searched(
         self, query: str | None, language: LanguageIndex | None, allow: npt.NDArray[np.bool_]
@@ -373,7 +340,7 @@ class Recommender:
         with `user_id` the user's language profile personalises the order.
         """
         k = check_k(k)
-        view = self._refreshed_view()
+        view = self._catalog.view()
         language = self._language_index()
         if language is None:
             raise ValidationError("query", query, "text enabled (settings text.enabled)")
@@ -392,7 +359,7 @@ class Recommender:
         """
         item_id = validate_id("item_id", item_id, self._limits)
         k = check_k(k)
-        models, view = self._models(), self._refreshed_view()
+        models, view = self._models(), self._catalog.view()
         index = self.store.item_index([item_id])[0]
         if index < 0:
             raise NotFoundError("item", item_id)
@@ -408,18 +375,6 @@ class Recommender:
         history = sp.csr_matrix((np.ones(1, np.float32), ([0], [index])), shape=(1, len(view)))
         ranked = models.rank(history, allow, k, models.similar_name)
         return [as_recommendation(r, view) for r in ranked]
-
-    def _refreshed_view(self) -> CatalogView:
-        """The catalog view, rebuilt when items were upserted or first seen in events."""
-        view = self._view
-        if view is None or len(view) != self.store.item_count():
-            has_meta, available = self.store.item_flags()
-            view = CatalogView.build(
-                self.store.item_ids(), has_meta, available, list(self.store.iter_items())
-            )
-            self._view = view
-            self._language = None
-        return view
 
     # -- misc ---------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
