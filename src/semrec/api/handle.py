@@ -52,9 +52,14 @@ class ServiceHandle:
         filters: Mapping[str, Any],
         query: str | None,
         session_id: str | None,
+        options: Mapping[str, Any] | None = None,
     ) -> list[Recommendation]:
-        """`Recommender.recommend` under the lock; `session_id` only where it is understood."""
-        extra: dict[str, Any] = {}
+        """`Recommender.recommend` under the lock; `session_id` only where it is understood.
+
+        `options` are its keyword-only re-ranking arguments (rules, diversity, category_cap,
+        objective, locale), passed as they are.
+        """
+        extra: dict[str, Any] = dict(options or {})
         if session_id is not None:
             if not _SESSIONS:
                 raise ApiError(501, "not_implemented", "session_id is not supported yet")

@@ -6,7 +6,7 @@ rules (and one error naming field, value and expectation) holds for the API, CLI
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -131,11 +131,16 @@ class IngestOut(BaseModel):
 
 
 class RecommendationOut(BaseModel):
-    """One recommended item, its score and machine-readable reasons."""
+    """One recommended item, its score, machine-readable reasons and a sentence from them."""
 
     item_id: str
     score: float
     reasons: list[dict[str, Any]]
+    explanation: str = Field(
+        description="One sentence built only from `reasons`, in the requested locale "
+        "(empty where none was built).",
+        examples=["Because you viewed the Yamaha P-45, and it is under your 500 limit."],
+    )
 
 
 def recommendations(recs: list[Recommendation]) -> list[RecommendationOut]:
@@ -164,6 +169,21 @@ class RecommendQuery(BaseModel):
     max_price: float | None = None
     query: str | None = Field(None, description="Free text that steers the recommendations.")
     session_id: str | None = Field(None, description="The current session of the user.")
+    rule: list[str] = Field(
+        default_factory=list,
+        description="Business rules, repeatable, applied after the shop's own: "
+        "`ACTION [AMOUNT]: FIELD OP VALUE` with ACTION filter, boost, bury or pin, e.g. "
+        "`boost 0.3: brand == 'Yamaha'`, `filter: price < 50`, `pin: item_id == 'sku-1'`.",
+        examples=[["boost 0.3: brand == 'Yamaha'", "filter: price < 50"]],
+    )
+    diversity: float | None = Field(
+        None, ge=0.0, le=1.0, description="0 (off) to 1: maximal marginal relevance."
+    )
+    category_cap: int | None = Field(None, ge=1, description="At most this many per category.")
+    objective: Literal["relevance", "revenue", "margin"] | None = Field(
+        None, description="Rank for relevance, or relevance times price (revenue) or margin."
+    )
+    locale: Literal["en", "zh"] = Field("en", description="Language of each `explanation`.")
 
     def filters(self) -> dict[str, Any]:
         """The request filters in the service's vocabulary (only those given)."""
@@ -175,6 +195,16 @@ class RecommendQuery(BaseModel):
             "max_price": self.max_price,
         }
         return {key: value for key, value in given.items() if value is not None}
+
+    def options(self) -> dict[str, Any]:
+        """The re-ranking and explanation options in the service's vocabulary."""
+        return {
+            "rules": self.rule or None,
+            "diversity": self.diversity,
+            "category_cap": self.category_cap,
+            "objective": self.objective,
+            "locale": self.locale,
+        }
 
 
 class SimilarOut(BaseModel):

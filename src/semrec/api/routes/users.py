@@ -19,10 +19,13 @@ UserId = Annotated[str, Path(description="The user id.")]
 def recommend(
     user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx
 ) -> RecommendationsOut:
-    """The user's top-k items from their current history, with reasons.
+    """The user's top-k items from their current history, with reasons and an explanation.
 
-    Unknown users get popular items, marked with a `fallback` reason. Unknown query
-    parameters are refused (422), so a misspelt filter never passes silently.
+    Unknown users get popular items, marked with a `fallback` reason. Then, in order: the
+    request's business rules (`rule`, after the shop's), the `objective`, `diversity` and
+    `category_cap`; pinned items come first. Each item's `explanation` is one sentence in
+    `locale`. Unknown query parameters are refused (422), so a misspelt filter never passes
+    silently; a bad rule is refused naming it (`rules[i]`), its text and the expected form.
     """
     recs = ctx.handle.recommend(
         user_id,
@@ -31,6 +34,7 @@ def recommend(
         filters=params.filters(),
         query=params.query,
         session_id=params.session_id,
+        options=params.options(),
     )
     return RecommendationsOut(
         user_id=user_id, items=recommendations(recs), model_version=ctx.handle.model_version
