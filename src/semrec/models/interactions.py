@@ -16,7 +16,7 @@ cancel positive evidence but never produce a negative confidence).
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +29,8 @@ __all__ = ["EventWeights", "build_interactions", "user_history_row"]
 
 _SECONDS_PER_DAY = 86_400.0
 _RATED = (EVENT_TYPE_CODES["rate"], EVENT_TYPE_CODES["review"])
+#: The weight fields, in event type code order (the names of `EVENT_TYPES`).
+_TYPE_FIELDS = tuple(EVENT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ class EventWeights:
 
     def type_weights(self) -> NDArray[np.float64]:
         """The per-type weights as an array indexed by event type code."""
-        return np.asarray(astuple(self)[: len(EVENT_TYPES)], dtype=np.float64)
+        return np.array([getattr(self, name) for name in _TYPE_FIELDS], dtype=np.float64)
 
     def rating_factor(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Map ratings onto ``(0, 1]`` monotonically; NaN becomes the middle of the scale."""

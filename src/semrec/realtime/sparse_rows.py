@@ -47,10 +47,8 @@ def gather(rows: list[Row], factors: list[float]) -> Row:
 
 def dense(cols: NDArray[np.int64], vals: NDArray[np.float64], n: int) -> NDArray[np.float32]:
     """Sum (column, value) pairs into a dense float32 vector of length `n`."""
-    out = np.zeros(n, dtype=np.float32)
     keep = cols < n
-    np.add.at(out, cols[keep], vals[keep].astype(np.float32))
-    return out
+    return np.bincount(cols[keep], weights=vals[keep], minlength=n)[:n].astype(np.float32)
 
 
 def _top(cols: NDArray[np.int64], vals: NDArray[np.float64], top_n: int) -> Row:

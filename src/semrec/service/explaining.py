@@ -21,7 +21,7 @@ from semrec.rank.explain import sentence
 from semrec.realtime import LiveState
 from semrec.service.catalog_view import CatalogView
 from semrec.service.language import LanguageIndex
-from semrec.service.profiles import closest_past_item
+from semrec.service.profiles import closest_past_items
 from semrec.service.searching import QueryScores, search_reasons
 from semrec.service.sources import Fused
 
@@ -46,6 +46,7 @@ class Explainer:
     language: LanguageIndex | None = None
     searched: QueryScores | None = None
     _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
+    _closest_cache: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     def recommendation(
         self,
@@ -56,12 +57,11 @@ class Explainer:
         locale: str = "en",
     ) -> Recommendation:
         """The item as a `Recommendation` with its reasons and a sentence built from them."""
-        parts = {name: round(float(part[item]), 4) for name, part in self.fused.parts.items()}
+        parts = self._parts(item)
         total = sum(parts.values())
         reasons: list[dict[str, Any]] = [self._lead(parts, total)]
-        for name in sorted(parts, key=lambda n: -parts[n]):
-            if total > 0 and parts[name] >= CITE_SHARE * total:
-                reasons.extend(self._evidence(name, item, because_of, parts[name] / total))
+        for name in _cited(parts, total):
+            reasons.extend(self._evidence(name, item, because_of, parts[name] / total))
         if self.searched is not None and self.language is not None:
             reasons.extend(search_reasons(item, self.searched, self.language))
         reasons.extend({"kind": "rule", "rule": rule} for rule in rules)
@@ -96,13 +96,44 @@ class Explainer:
             past = self._strongest_recent(name, item)
             return [source, {"kind": "because_of", **self._item(past)}] if past >= 0 else [source]
         if name == "semantic" and self.language is not None:
-            past, similarity = closest_past_item(self.language, self.history_items, item)
+            past, similarity = self._closest(item)
             if past >= 0:
                 return [
                     source,
                     {"kind": "similar_to", **self._item(past), "similarity": round(similarity, 4)},
                 ]
         return [source] if name != "query" else []
+
+    def _parts(self, item: int) -> dict[str, float]:
+        return {name: round(float(part[item]), 4) for name, part in self.fused.parts.items()}
+
+    def prepare(self, items: npt.NDArray[np.int64]) -> None:
+        """Find the closest past item in meaning of every item citing meaning, at once."""
+        if self.language is None or "semantic" not in self.fused.parts:
+            return
+        cited = [
+            item
+            for item in items.tolist()
+            if "semantic" in _cited(parts := self._parts(item), sum(parts.values()))
+        ]
+        if cited:
+            items = np.asarray(cited, dtype=np.int64)
+            past, sims = closest_past_items(
+                self.language.vectors, self.language.has_text, self.history_items, items
+            )
+            self._closest_cache.update(
+                zip(cited, zip(past.tolist(), sims.tolist(), strict=True), strict=True)
+            )
+
+    def _closest(self, item: int) -> tuple[int, float]:
+        found = self._closest_cache.get(item)
+        if found is None:
+            assert self.language is not None
+            past, sims = closest_past_items(
+                self.language.vectors, self.language.has_text, self.history_items, np.array([item])
+            )
+            found = self._closest_cache[item] = (int(past[0]), float(sims[0]))
+        return found
 
     def _strongest_recent(self, name: str, item: int) -> int:
         """The recent item with the largest co-visitation or successor count to `item`."""
@@ -130,3 +161,12 @@ class Explainer:
             cached = (np.concatenate(past), np.concatenate(cols), np.concatenate(vals))
             self._rows[name] = cached
         return cached
+
+
+def _cited(parts: dict[str, float], total: float) -> list[str]:
+    """The sources that gave at least `CITE_SHARE` of the score, largest first."""
+    if total <= 0:
+        return []
+    return [
+        name for name in sorted(parts, key=lambda n: -parts[n]) if parts[name] >= CITE_SHARE * total
+    ]

@@ -15,7 +15,7 @@ from semrec.service.language import LanguageIndex
 from semrec.store import EventArrays
 from semrec.text.documents import pool_profile
 
-__all__ = ["closest_past_item", "user_profile"]
+__all__ = ["closest_past_items", "user_profile"]
 
 #: Half-life of a past interaction's pull on the language profile.
 PROFILE_HALF_LIFE_S = 30 * 86400.0
@@ -48,14 +48,32 @@ def user_profile(
     return pool_profile(vectors, w, times, latest, PROFILE_HALF_LIFE_S)
 
 
-def closest_past_item(
-    language: LanguageIndex, history_items: npt.NDArray[np.int64], item: int
-) -> tuple[int, float]:
-    """The past item most similar in meaning to `item` and the cosine (-1, 0.0 when none)."""
-    past = history_items[(history_items >= 0) & (history_items < len(language))]
-    past = past[language.has_text[past] & (past != item)]
-    if past.size == 0 or not language.has_text[item]:
-        return -1, 0.0
-    sims = language.vectors[past] @ language.vectors[item]
-    best = int(np.argmax(sims))
-    return int(past[best]), float(sims[best])
+def closest_past_items(
+    vectors: npt.NDArray[np.float32],
+    has_text: npt.NDArray[np.bool_],
+    history_items: npt.NDArray[np.int64],
+    items: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """For each of `items`, the past item most similar in meaning and the cosine.
+
+    `vectors` are unit item embeddings (rows without text are flagged false in `has_text`).
+    An item is never its own closest past item; -1 and 0.0 where there is none (no text, or no
+    other past item with text). One matrix product for all items.
+    """
+    items = np.asarray(items, dtype=np.int64)
+    best = np.full(items.shape, -1, dtype=np.int64)
+    sims = np.zeros(items.shape, dtype=np.float32)
+    past = history_items[(history_items >= 0) & (history_items < len(has_text))]
+    past = np.unique(past[has_text[past]])
+    with_text = (items >= 0) & (items < len(has_text))
+    with_text[with_text] = has_text[items[with_text]]
+    if past.size == 0 or not with_text.any():
+        return best, sims
+    table = vectors[past] @ vectors[items[with_text]].T
+    table[past[:, None] == items[with_text][None, :]] = -np.inf
+    rows = np.argmax(table, axis=0)
+    top = table[rows, np.arange(rows.size)]
+    found = np.isfinite(top)
+    where = np.flatnonzero(with_text)[found]
+    best[where], sims[where] = past[rows[found]], top[found]
+    return best, sims

@@ -142,6 +142,7 @@ def explained(
     explainer: Explainer, final: Reranked, because: npt.NDArray[np.int64], locale: str
 ) -> list[Recommendation]:
     """The re-ranked items as recommendations with reasons and a sentence in `locale`."""
+    explainer.prepare(final.items)
     return [
         explainer.recommendation(item, score, src, final.moved.get(item, ()), locale)
         for item, score, src in zip(

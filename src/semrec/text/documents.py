@@ -155,9 +155,9 @@ def pool_profile(
         return None
     age = np.maximum(0.0, now - np.asarray(timestamps, dtype=np.float64))
     w = np.asarray(weights, dtype=np.float64) * np.power(0.5, age / half_life_s)
-    w = w * (np.abs(vectors).sum(axis=1) > 0)
     if not np.any(w > 0):
         return None
-    pooled = (w[:, None] * vectors.astype(np.float64)).sum(axis=0)
+    # all-zero rows add nothing to the sum; a sum of nothing has norm 0 and gives None
+    pooled = w.astype(np.float32) @ np.asarray(vectors, dtype=np.float32)
     norm = float(np.linalg.norm(pooled))
     return None if norm == 0 else (pooled / norm).astype(np.float32)
