@@ -33,12 +33,13 @@ def normalise(
     """
     values = np.asarray(scores, dtype=np.float32)
     keep = np.isfinite(values) if mask is None else np.isfinite(values) & mask
-    out = np.zeros(values.shape, dtype=np.float32)
-    if not keep.any():
-        return out
-    low, high = float(values[keep].min()), float(values[keep].max())
-    if high > low:
-        out[keep] = (values[keep] - low) / (high - low)
+    kept = values[keep]
+    if kept.size == 0 or (low := float(kept.min())) >= (high := float(kept.max())):
+        return np.zeros(values.shape, dtype=np.float32)
+    # one pass over the whole array, then zero the rest: cheaper than scattering into `keep`
+    with np.errstate(invalid="ignore"):
+        out = (values - np.float32(low)) / np.float32(high - low)
+    out[~keep] = 0
     return out
 
 

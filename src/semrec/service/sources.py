@@ -59,7 +59,10 @@ def with_evidence(
         if values is None or name not in enabled:
             continue
         finite = values[np.isfinite(values)]
-        if finite.size and (finite.max() > 0 or name in ("cf", "query")) and np.ptp(finite) > 0:
+        if not finite.size:
+            continue
+        high, low = finite.max(), finite.min()
+        if (high > 0 or name in ("cf", "query")) and high > low:
             out[name] = values
     return out
 
