@@ -22,7 +22,7 @@ import pytest
 
 import semrec
 from semrec.data.settings import DEFAULT_SOURCE_WEIGHTS
-from semrec.rank.tuning import FusionChoice
+from semrec.rank.tuning import RANKER_MIN_HELD_OUT, FusionChoice
 from semrec.service.sources import fuse, live_sources, normalised_ranks, with_evidence
 
 T0 = 1_700_000_000
@@ -368,6 +368,8 @@ def test_tuning_saves_the_validation_winner_in_the_snapshot(tuned: Any) -> None:
     validation = fusion["validation"]
     assert validation["requests"] >= 50  # enough replayed requests to tune on
     best = max(("blend_learned", "blend_default", "rrf"), key=lambda n: validation[n])
+    # the learned ranker was judged too, but on too few held-out requests to be trusted
+    assert "ranker" in validation and validation["requests"] / 2 < RANKER_MIN_HELD_OUT
     assert fusion["mode"] == ("rrf" if best == "rrf" else "blend")
     assert set(fusion["weights"]) == set(DEFAULT_SOURCE_WEIGHTS)
     if best == "blend_learned":

@@ -167,13 +167,15 @@ SOURCE_NAMES: tuple[SourceName, ...] = (
 class RankSettings(BaseModel):
     """How `recommend` fuses its candidate sources into one ranking.
 
-    `fusion` "auto" serves whichever of the weighted blend and reciprocal-rank fusion scores
-    better on a validation replay of the newest events at training time; with `tune` the
-    blend's weights are learned on that replay too (else `weights` are used as given).
+    `fusion` "auto" serves whichever of the weighted blend, reciprocal-rank fusion and the
+    learned ranker (LambdaRank over per-candidate features; "ranker") scores better on a
+    validation replay of the newest events at training time; with `tune` the blend's weights
+    (and the ranker) are learned on that replay too (else `weights` are used as given, and
+    "ranker" blends).
     """
 
     model_config = _FROZEN
-    fusion: Literal["auto", "blend", "rrf"] = "auto"
+    fusion: Literal["auto", "blend", "rrf", "ranker"] = "auto"
     #: The sources `recommend` may use (drop some to serve without them, e.g. for ablations).
     sources: tuple[SourceName, ...] = SOURCE_NAMES
     tune: bool = True

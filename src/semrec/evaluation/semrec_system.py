@@ -47,13 +47,14 @@ def _without(*sources: str) -> dict[str, Any]:
 
 SOURCES = ("cf", "covisitation", "sequence", "trending", "popular", "semantic", "query")
 #: Ablations of the default configuration: each source alone, fusion without a family of
-#: sources, and reciprocal-rank fusion instead of the learned blend.
+#: sources, and reciprocal-rank fusion or the learned ranker instead of the learned blend.
 ABLATIONS: Mapping[str, Mapping[str, Any]] = {
     **{f"semrec-only-{s}": _only(s) for s in SOURCES if s != "query"},
     "semrec-no-language": _without("semantic", "query"),
     "semrec-no-cf": _without("cf"),
     "semrec-no-live": _without("covisitation", "sequence", "trending"),
     "semrec-rrf": {"rank": {"fusion": "rrf"}},
+    "semrec-ranker": {"rank": {"fusion": "ranker"}},
 }
 
 

@@ -3,14 +3,16 @@
 The oldest 90% of the log (by event time) train a copy of the serving CF model and the live
 state; the newest 10% are replayed in order. Before each sampled replayed event on an item new
 to its user, every source scores the catalog exactly as `recommend` would, and the request is
-recorded (`semrec.rank.tuning.TuningRequest`); then the event is observed. The weights and the
-fusion mode are learned from those requests (`semrec.rank.tuning.choose_fusion`).
+recorded (`semrec.rank.tuning.TuningRequest`); then the event is observed. The weights, the
+learned ranker and the fusion mode are learned from those requests
+(`semrec.rank.tuning.choose_fusion`). The choice travels in the snapshot's meta as plain JSON
+(`fusion_meta`, `fusion_from_meta`; the ranker as LightGBM model text).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy.typing as npt
 from semrec.data.settings import Settings
 from semrec.models import EventWeights, Model, build_interactions, make_model, user_history_row
 from semrec.rank.fusion import normalise
+from semrec.rank.learned_ranker import SOURCE_DEPTH, train_ranker, trainable
 from semrec.rank.tuning import FusionChoice, TuningRequest, choose_fusion
 from semrec.realtime import LiveState
 from semrec.service.profiles import PROFILE_HALF_LIFE_S
@@ -26,12 +29,12 @@ from semrec.service.sources import live_sources, normalised_ranks, with_evidence
 from semrec.store import EventArrays
 from semrec.text.documents import pool_profile
 
-__all__ = ["default_fusion", "fusion_from_meta", "record_requests", "tune_fusion"]
+__all__ = ["default_fusion", "fusion_from_meta", "fusion_meta", "record_requests", "tune_fusion"]
 
 #: Share of the log (newest events) replayed for tuning.
 REPLAY_SHARE = 0.1
 #: Each source contributes its top this many items to a recorded request's candidates.
-CANDIDATES_PER_SOURCE = 50
+CANDIDATES_PER_SOURCE = SOURCE_DEPTH
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,34 @@ class ReplayInputs:
 
 
 def default_fusion(settings: Settings) -> FusionChoice:
-    """The fusion before (or without) tuning: the settings' weights, blended."""
+    """The fusion before (or without) tuning: the settings' weights, blended (or RRF).
+
+    "ranker" has no model before tuning, so it blends.
+    """
     mode = "rrf" if settings.rank.fusion == "rrf" else "blend"
     return FusionChoice(mode, dict(settings.rank.weights), settings.text.history_half)
 
 
+def fusion_meta(choice: FusionChoice) -> dict[str, Any]:
+    """The choice as plain JSON data for the snapshot's meta (read back by `fusion_from_meta`)."""
+    return asdict(choice)
+
+
 def fusion_from_meta(meta: Any, settings: Settings) -> FusionChoice:
-    """The fusion a snapshot learned; the settings' own when they turn tuning off (or none)."""
+    """The fusion a snapshot learned; the settings' own when they turn tuning off (or none).
+
+    A "ranker" fusion without its model text serves its blend.
+    """
     if not settings.rank.tune or not isinstance(meta, Mapping) or "mode" not in meta:
         return default_fusion(settings)
+    ranker = str(meta.get("ranker", ""))
+    mode = str(meta["mode"])
     return FusionChoice(
-        str(meta["mode"]),
+        "blend" if mode == "ranker" and not ranker else mode,
         {str(k): float(v) for k, v in dict(meta.get("weights", {})).items()},
         float(meta.get("history_half", settings.text.history_half)),
         {str(k): float(v) for k, v in dict(meta.get("validation", {})).items()},
+        ranker=ranker if mode == "ranker" else "",
     )
 
 
@@ -202,7 +219,21 @@ def tune_fusion(
     if len(requests) < settings.rank.tune_min_requests:
         return FusionChoice(start.mode, start.weights, start.history_half, {"requests": 0.0})
     choice = choose_fusion(requests, start.weights, start.history_half)
-    if settings.rank.fusion != "auto":
-        return FusionChoice(settings.rank.fusion, choice.weights, choice.history_half,
-                            choice.validation)  # fmt: skip
-    return choice
+    return _forced(choice, settings.rank.fusion, requests)
+
+
+def _forced(choice: FusionChoice, fusion: str, requests: list[TuningRequest]) -> FusionChoice:
+    """The validation winner, or the mode the settings name.
+
+    A forced ranker is trained on all requests (the winner stays when none can train one).
+    """
+    if fusion in ("auto", choice.mode):
+        return choice
+    ranker = ""
+    if fusion == "ranker":
+        if not any(trainable(r) for r in requests):
+            return choice
+        ranker = train_ranker(requests)
+    return FusionChoice(
+        fusion, choice.weights, choice.history_half, choice.validation, ranker=ranker
+    )

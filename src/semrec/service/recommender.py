@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -21,10 +20,16 @@ from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.models import restore_model
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
-from semrec.service.fusion_tuning import default_fusion, fusion_from_meta, tune_fusion
+from semrec.service.fusion_tuning import (
+    default_fusion,
+    fusion_from_meta,
+    fusion_meta,
+    tune_fusion,
+)
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex
 from semrec.service.live import IngestReport, LiveTracker, store_events
+from semrec.service.ranker_fusion import fused_scores
 from semrec.service.reading import (
     as_recommendation,
     cf_scores,
@@ -41,7 +46,6 @@ from semrec.service.reading import (
 from semrec.service.reranking import needs_item_fields, rerank, rerank_options
 from semrec.service.searching import QueryScores, query_scores
 from semrec.service.serving import ServingModels
-from semrec.service.sources import fuse
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import EventArrays, Store, open_store
 from semrec.text.encoders.cached import CachedEncoder
@@ -188,7 +192,7 @@ class Recommender:
 
         def fusion(events: Any, n_items: int, serve_name: str) -> dict[str, Any]:
             choice = tune_fusion(events, n_items, self.settings, self._weights, serve_name, vectors)
-            return asdict(choice)
+            return fusion_meta(choice)
 
         report, models = fit_models(self.store, self.settings, tune=fusion)
         self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
@@ -300,7 +304,7 @@ class Recommender:
             models.popularity(n), live, user_idx, cf, semantic, searched, self.settings.rank.sources
         )
         n_distinct = int(np.unique(items[items >= 0]).size)
-        fused = fuse(sources, allow, self._fusion, n_distinct, models.popularity(n))
+        fused = fused_scores(sources, allow, self._fusion, n_distinct, models.popularity(n))
         columns, groups = (
             self._catalog.columns(view) if needs_item_fields(options) else (None, None)
         )

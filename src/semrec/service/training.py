@@ -49,7 +49,8 @@ class TrainReport:
             "seconds": dict(self.seconds),
             "skipped": dict(self.skipped),
             "language": dict(self.language),
-            "fusion": dict(self.fusion),
+            # the ranker's model text stays in the snapshot, out of reports
+            "fusion": {k: v for k, v in self.fusion.items() if k != "ranker"},
         }
 
 
