@@ -8,15 +8,19 @@ process wrote them.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from semrec.data.errors import ValidationError
 from semrec.data.records import Event
 from semrec.models import EventWeights
 from semrec.realtime import LiveState
-from semrec.store import Store
+from semrec.store import EventArrays, Store
 
 __all__ = ["IngestReport", "LiveTracker", "store_events"]
 
@@ -74,14 +78,23 @@ def store_events(
     )
 
 
+#: Users whose events are kept in memory between requests (least recently asked for leave).
+USER_CACHE = 4096
+
+
 class LiveTracker:
-    """The live state of one store, built lazily and caught up with its event log."""
+    """The live state of one store, built lazily and caught up with its event log.
+
+    It also keeps the events of the users asked for most recently, current the same way, so a
+    request reads its user's history from memory instead of the store.
+    """
 
     def __init__(self, store: Store, weights: EventWeights) -> None:
         self._store = store
         self._weights = weights
         self._live: LiveState | None = None
         self._seq = 0
+        self._users: OrderedDict[int, EventArrays] = OrderedDict()
 
     def state(self) -> LiveState:
         """Co-visitation, sequence, trending and recent windows, current with the event log.
@@ -91,9 +104,11 @@ class LiveTracker:
         """
         if self._live is None:
             self._seq = self._store.last_seq()
+            self._users.clear()
             self._live = LiveState.from_events(
-                self._store.all_events(), self._weights, self._store.item_count()
-            )
+                self._store.events_after(0, upto=self._seq), self._weights,
+                self._store.item_count(),
+            )  # fmt: skip
             return self._live
         self.catch_up()
         return self._live
@@ -106,19 +121,55 @@ class LiveTracker:
         seq = self._store.last_seq()
         if seq <= self._seq:
             return
-        new = self._store.events_after(self._seq)
+        new = self._store.events_after(self._seq, upto=seq)
         self._seq = seq
+        self._append(new)
         for user, item, code, value, ts in zip(
             new.user_idx.tolist(), new.item_idx.tolist(), new.type_codes.tolist(),
             new.values.tolist(), new.timestamps.tolist(), strict=True,
         ):  # fmt: skip
             live.observe(user, item, code, value, ts)
 
+    def user_events(self, user_id: str) -> EventArrays:
+        """The user's events in arrival order, as of the last `state` or `catch_up`."""
+        user_idx = self._store.user_index(user_id)
+        cached = self._users.get(user_idx)
+        if cached is not None:
+            self._users.move_to_end(user_idx)
+            return cached
+        events = self._store.user_events(user_id, upto=self._seq)
+        if self._live is not None and user_idx >= 0:
+            self._users[user_idx] = events
+            if len(self._users) > USER_CACHE:
+                self._users.popitem(last=False)
+        return events
+
+    def _append(self, new: EventArrays) -> None:
+        """Add newly observed events to the cached users' histories."""
+        if not self._users or not len(new):
+            return
+        for user in np.unique(new.user_idx).tolist():
+            cached = self._users.get(user)
+            if cached is not None:
+                mine = new.user_idx == user
+                self._users[user] = EventArrays(
+                    *(np.concatenate([old, col[mine]]) for old, col in zip(
+                        _columns(cached), _columns(new), strict=True
+                    ))
+                )  # fmt: skip
+
     def forget(self, user_idx: int) -> None:
-        """Drop the user's recent window and session vector; a no-op before `state` or for -1."""
+        """Drop the user's recent window, session vector and cached events (no-op for -1)."""
+        self._users.pop(user_idx, None)
         if self._live is not None and user_idx >= 0:
             self._live.forget(user_idx)
 
     def reset(self) -> None:
         """Discard the live state; the next `state` rebuilds it from the whole log."""
         self._live = None
+        self._users.clear()
+
+
+def _columns(events: EventArrays) -> tuple[npt.NDArray[Any], ...]:
+    """The columns of `events` in `EventArrays` field order."""
+    return (events.user_idx, events.item_idx, events.type_codes, events.values, events.timestamps)

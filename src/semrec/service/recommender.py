@@ -285,7 +285,7 @@ class Recommender:
         models, view = self._models(), self._catalog.view()
         n = len(view)
         live = self._live.state()
-        events = self.store.user_events(user_id)
+        events = self._live.user_events(user_id)
         items, history = user_history(events, n, self._weights, time.time())
         allow = view.candidates() & view.filter_mask(filters)
         if exclude_seen:

@@ -105,14 +105,17 @@ class EventLog(Protocol):
     def all_events(self) -> EventArrays:
         """Every stored event in arrival order, as arrays."""
 
-    def user_events(self, user_id: str) -> EventArrays:
-        """One user's events in arrival order (empty for an unknown user)."""
+    def user_events(self, user_id: str, upto: int | None = None) -> EventArrays:
+        """One user's events in arrival order (empty for an unknown user).
+
+        `upto`: only events up to that arrival number.
+        """
 
     def last_seq(self) -> int:
         """The arrival number of the newest stored event (0 when none)."""
 
-    def events_after(self, seq: int) -> EventArrays:
-        """The events that arrived after arrival number `seq`, in arrival order."""
+    def events_after(self, seq: int, upto: int | None = None) -> EventArrays:
+        """The events that arrived after arrival number `seq` (up to `upto`), in arrival order."""
 
     def user_index(self, user_id: str) -> int:
         """The user's dense index, or -1 when unknown."""

@@ -24,6 +24,8 @@ __all__ = ["DB_FILE", "SQLiteStore"]
 
 DB_FILE = "semrec.db"
 _CHUNK = 500
+#: Larger than any arrival number: "no upper bound" in range queries.
+_MAX_SEQ = 2**63 - 1
 
 
 class SQLiteStore:
@@ -222,11 +224,12 @@ class SQLiteStore:
             row = self._conn.execute("SELECT MAX(seq) FROM events").fetchone()
         return int(row[0] or 0)
 
-    def events_after(self, seq: int) -> EventArrays:
-        """The events that arrived after arrival number `seq`, in arrival order."""
+    def events_after(self, seq: int, upto: int | None = None) -> EventArrays:
+        """The events that arrived after arrival number `seq` (up to `upto`), in arrival order."""
         return self._arrays(
-            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE seq > ? ORDER BY seq",
-            (seq,),
+            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE seq > ? AND seq <= ?"
+            " ORDER BY seq",
+            (seq, _MAX_SEQ if upto is None else upto),
         )
 
     def user_index(self, user_id: str) -> int:
@@ -235,13 +238,14 @@ class SQLiteStore:
             idx = self._known("users", user_id, self._users)
         return idx - 1 if idx > 0 else -1
 
-    def user_events(self, user_id: str) -> EventArrays:
-        """One user's events in arrival order."""
+    def user_events(self, user_id: str, upto: int | None = None) -> EventArrays:
+        """One user's events in arrival order (`upto`: up to that arrival number)."""
         with self._lock:
             idx = self._known("users", user_id, self._users)
         return self._arrays(
-            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE user_idx=? ORDER BY seq",
-            (idx,),
+            "SELECT user_idx, item_idx, type, value, ts FROM events WHERE user_idx=? AND seq <= ?"
+            " ORDER BY seq",
+            (idx, _MAX_SEQ if upto is None else upto),
         )
 
     def event_texts(

@@ -1,0 +1,57 @@
+"""A request reads its user's history from memory, kept current with every writer of the home."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import semrec
+
+from .shop import ITEMS, T0, events
+
+
+def _purchase(n: int, user: str, item: str) -> dict[str, object]:
+    return {
+        "event_id": f"late{n}", "user_id": user, "item_id": item,
+        "type": "purchase", "timestamp": T0 + 10**6 + n,
+    }  # fmt: skip
+
+
+def _same(a: semrec.Recommender, user: str) -> bool:
+    cached, stored = a._live.user_events(user), a.store.user_events(user)
+    return all(
+        np.array_equal(getattr(cached, f), getattr(stored, f), equal_nan=True)
+        for f in ("user_idx", "item_idx", "type_codes", "values", "timestamps")
+    )
+
+
+def test_events_written_here_or_by_another_process_reach_the_cached_history(home: Path) -> None:
+    with semrec.Recommender.open(home) as a, semrec.Recommender.open(home) as b:
+        a.upsert_items(ITEMS)
+        a.ingest(events())
+        a.train()
+        first = a.recommend("u1")[0].item_id  # u1's history is now cached in `a`
+        b.ingest([_purchase(1, "u1", first)])  # another writer of the same home
+        assert first not in [r.item_id for r in a.recommend("u1")]
+        second = a.recommend("u1")[0].item_id
+        a.ingest([_purchase(2, "u1", second)])  # this instance
+        after = [r.item_id for r in a.recommend("u1")]
+        assert first not in after and second not in after
+        assert _same(a, "u1") and len(a._live.user_events("u1")) == 4 + 2
+
+
+def test_forgetting_a_user_drops_their_cached_history(home: Path) -> None:
+    with semrec.Recommender.open(home) as rec:
+        rec.upsert_items(ITEMS)
+        rec.ingest(events())
+        rec.train()
+        seen = {r.item_id for r in rec.recommend("u2", k=12, exclude_seen=False)}
+        assert len(rec._live.user_events("u2")) == 4
+        rec.forget_user("u2")
+        assert len(rec._live.user_events("u2")) == 0
+        assert rec.store.user_index("u2") == -1
+        # served as a new user now: nothing of theirs is left to explain or exclude
+        assert seen and all(
+            r.reasons[0].get("fallback") == "no history" for r in rec.recommend("u2")
+        )
