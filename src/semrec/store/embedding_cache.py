@@ -42,7 +42,10 @@ class EmbeddingCache:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
             target = ":memory:" if self.path is None else str(self.path)
-            self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            # the server and a training child process may write at once: wait, do not fail
+            self._conn = sqlite3.connect(
+                target, timeout=10.0, check_same_thread=False, isolation_level=None
+            )
             if self.path is not None:
                 self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
