@@ -20,7 +20,7 @@ from semrec.rank.learned_ranker import SOURCE_DEPTH, LearnedRanker, candidate_fe
 from semrec.rank.tuning import FusionChoice
 from semrec.service.sources import Fused, fuse
 
-__all__ = ["fuse_ranked", "loaded_ranker", "ordered", "positions", "top_mask"]
+__all__ = ["fuse_ranked", "fused_scores", "loaded_ranker", "ordered", "positions", "top_mask"]
 
 FloatArray = npt.NDArray[np.float32]
 
