@@ -145,3 +145,19 @@ def test_concurrent_observers_of_different_users_add_up_exactly() -> None:
     left, right = state.covisitation.to_csr(8).toarray(), bulk.covisitation.to_csr(8).toarray()
     np.testing.assert_allclose(left, right, rtol=1e-5)
     assert state.trending.score(3, 300.0) == pytest.approx(bulk.trending.score(3, 300.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(event_streams())
+def test_sparse_pairs_equal_the_dense_scores(events: list[Row]) -> None:
+    state = observed(events)
+    for user in range(4):
+        for pairs, dense in (
+            (state.covisitation_pairs(user), state.covisitation_scores(user, 8)),
+            (state.transition_pairs(user), state.transition_scores(user, 8)),
+        ):
+            cols, vals = pairs
+            assert np.all(np.diff(cols) > 0)  # sorted, each column once
+            spread = np.zeros(8, dtype=np.float32)
+            spread[cols] = vals
+            np.testing.assert_allclose(spread, dense, rtol=1e-6, atol=1e-9)

@@ -95,3 +95,48 @@ def test_bulk_build_equals_the_brute_force_sum(
             weights[c] * 0.5 ** ((now - ts) / half_life) for i, c, ts in events if i == item
         )
         assert tr.score(item, now) == pytest.approx(brute, rel=1e-9, abs=1e-300)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.floats(0.1, 10.0)), max_size=60),
+    st.lists(st.tuples(st.integers(0, 40), st.floats(0.1, 10.0)), max_size=60),
+    st.integers(1, 8),
+    st.floats(0.5, 50.0),
+)
+def test_top_always_holds_the_current_best_items(
+    before: list[tuple[int, float]],
+    after: list[tuple[int, float]],
+    depth: int,
+    half_life: float,
+) -> None:
+    # `top` refreshes rarely; between refreshes it must still hold every item of the true top
+    tr = Trending(half_life=half_life)
+    ts = 0.0
+    for item, w in before:
+        ts += 1.0
+        tr.update(item, w, ts)
+    tr.top(depth)
+    for item, w in after:
+        ts += 7.0  # time passes: every item decays alike
+        tr.update(item, w, ts)
+        got = set(tr.top(depth).tolist())
+        scores = tr.relative_scores(41)
+        best = np.sort(scores)[::-1]
+        cut = best[min(depth, 41) - 1]
+        # every item strictly above the depth-th best score is in, and at least `depth` items
+        # (or every item with a score) come back
+        assert {i for i in range(41) if scores[i] > cut} <= got
+        assert len(got) >= min(depth, int(np.count_nonzero(scores > 0)))
+        assert got <= {i for i, _ in before + after}  # only items that had events
+
+
+def test_relative_scores_of_some_items_equal_the_full_pass() -> None:
+    tr = Trending(half_life=10.0)
+    for n, item in enumerate([3, 1, 3, 7, 2, 3, 9]):
+        tr.update(item, 1.0 + n, 5.0 * n)
+    tr.update(4, 2.0, 1000.0)  # 100 half-lives later: the values are rebased
+    items = np.array([0, 1, 2, 3, 4, 7, 9, 50])
+    full = tr.relative_scores(60)
+    np.testing.assert_allclose(tr.relative_at(items), full[items], rtol=1e-6)
+    assert tr.relative_at(np.array([4]))[0] == pytest.approx(1.0)

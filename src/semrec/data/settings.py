@@ -118,6 +118,12 @@ class ServeSettings(BaseModel):
     train_every_events: int | None = Field(None, ge=1)
     #: Seconds between looks at the clock and at the store's served snapshot.
     check_interval_s: float = Field(2.0, gt=0)
+    #: From this many catalog items on, a request fuses and re-ranks a candidate pool (each
+    #: source's best `candidate_depth` items) instead of the whole catalog, and training also
+    #: builds an HNSW index over the serving model's item factors for the CF candidates.
+    candidates_above: int = Field(100_000, ge=0)
+    #: How many of its best items each source adds to the candidate pool.
+    candidate_depth: int = Field(200, ge=10, le=10_000)
 
 
 class StoreSettings(BaseModel):

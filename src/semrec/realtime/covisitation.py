@@ -140,6 +140,10 @@ class CoVisitation:
         ``score(j) = sum_k weight_k * recency ** age_k * c(i_k, j) / sqrt(s(i_k) s(j))`` where
         ``age_k`` is 0 for the newest item. Returns float32[n_items].
         """
+        return dense(*self.pairs(recent_items, recent_weights), n_items)
+
+    def pairs(self, recent_items: ArrayLike, recent_weights: ArrayLike) -> Row:
+        """The terms of `scores` as (column, value) pairs; a column may repeat (sum them)."""
         items = np.asarray(recent_items, dtype=np.int64).ravel().tolist()
         weights = np.asarray(recent_weights, dtype=np.float64).ravel().tolist()
         rows, factors, mass = [], [], self._mass
@@ -149,7 +153,7 @@ class CoVisitation:
                 rows.append(self._counts.row(i))
                 factors.append(r / math.sqrt(mass[i]))
         cols, vals = gather(rows, factors)
-        return dense(cols, vals / np.sqrt(mass[cols]), n_items)
+        return cols, vals / np.sqrt(mass[cols])
 
     def _touch(self, item: int) -> None:
         """Make room for item index `item`."""

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["SparseRows", "dense", "gather", "grow"]
+__all__ = ["SparseRows", "dense", "gather", "grow", "summed"]
 
 Row = tuple[NDArray[np.int64], NDArray[np.float64]]
 _EMPTY_COLS = np.zeros(0, dtype=np.int64)
@@ -49,6 +49,21 @@ def dense(cols: NDArray[np.int64], vals: NDArray[np.float64], n: int) -> NDArray
     """Sum (column, value) pairs into a dense float32 vector of length `n`."""
     keep = cols < n
     return np.bincount(cols[keep], weights=vals[keep], minlength=n)[:n].astype(np.float32)
+
+
+def summed(
+    cols: NDArray[np.int64], vals: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The (column, value) pairs with repeated columns summed, columns ascending.
+
+    >>> c, v = summed(np.array([5, 2, 5]), np.array([1.0, 2.0, 3.0]))
+    >>> c.tolist(), v.tolist()
+    ([2, 5], [2.0, 4.0])
+    """
+    if cols.size == 0:
+        return _EMPTY_COLS, np.zeros(0, dtype=np.float32)
+    unique, where = np.unique(cols, return_inverse=True)
+    return unique.astype(np.int64), np.bincount(where, weights=vals).astype(np.float32)
 
 
 def _top(cols: NDArray[np.int64], vals: NDArray[np.float64], top_n: int) -> Row:

@@ -26,6 +26,7 @@ from semrec.realtime.events import Weights, WeightTable
 from semrec.realtime.params import RealtimeParams
 from semrec.realtime.recent import RecentItems
 from semrec.realtime.session import SessionVector
+from semrec.realtime.sparse_rows import summed
 from semrec.realtime.transitions import Transitions
 from semrec.realtime.trending import Trending
 from semrec.store.base import EventArrays
@@ -180,6 +181,29 @@ class LiveState:
         """Trending scores scaled to a maximum of 1 (order as at any time after the last event)."""
         with self._lock:
             return self.trending.relative_scores(self._width(n_items))
+
+    def covisitation_pairs(
+        self, user_idx: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The items `covisitation_scores` scores above 0 and their scores (sparse)."""
+        with self._lock:
+            items, weights, _ = self.recent.arrays(user_idx)
+            return summed(*self.covisitation.pairs(items, weights))
+
+    def transition_pairs(self, user_idx: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The items `transition_scores` scores above 0 and their scores (sparse)."""
+        with self._lock:
+            return summed(*self.transitions.pairs(self.recent.items(user_idx)))
+
+    def trending_top(self, depth: int) -> NDArray[np.int64]:
+        """Sorted item indexes that include the `depth` most trending ones."""
+        with self._lock:
+            return self.trending.top(depth)
+
+    def trending_at(self, items: NDArray[np.int64]) -> NDArray[np.float32]:
+        """`trending_order` of just `items`."""
+        with self._lock:
+            return self.trending.relative_at(items)
 
     def session_vector(self, user_idx: int) -> NDArray[np.float32] | None:
         """The user's session vector, or None (no embeddings, or no embedded item seen)."""

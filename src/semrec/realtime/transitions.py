@@ -115,6 +115,10 @@ class Transitions:
         Consecutive repeats collapse to one; the newest of the last `order` distinct steps
         weighs 1, older ones ``recency ** age``. Returns float32[n_items].
         """
+        return dense(*self.pairs(last_items), n_items)
+
+    def pairs(self, last_items: ArrayLike) -> Row:
+        """The terms of `scores` as (column, value) pairs; a column may repeat (sum them)."""
         items = np.asarray(last_items, dtype=np.int64).ravel()
         if items.size > 1:
             items = items[np.append(items[1:] != items[:-1], True)]
@@ -123,4 +127,4 @@ class Transitions:
             if 0 <= i < self._n and self._mass[i] > 0:
                 rows.append(self._counts.row(i))
                 factors.append(self.recency**age / self._mass[i])
-        return dense(*gather(rows, factors), n_items)
+        return gather(rows, factors)

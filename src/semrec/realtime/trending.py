@@ -37,6 +37,10 @@ class Trending:
         self._vals = np.zeros(0, dtype=np.float64)
         self._ref: float | None = None
         self._n = 0
+        self._max = 0.0  # the largest stored value, kept with every update
+        self._top: NDArray[np.int64] | None = None  # the best items at the last `top` refresh
+        self._touched: set[int] = set()  # items updated since then
+        self._top_depth = 0
 
     @classmethod
     def from_events(
@@ -50,6 +54,7 @@ class Trending:
             tr._ref = float(s.ts.max())
             scaled = s.weights * np.exp2((s.ts - tr._ref) / tr.half_life)
             tr._vals = np.bincount(s.items, weights=scaled, minlength=tr._n).astype(np.float64)
+            tr._max = float(tr._vals.max(initial=0.0))
         else:
             tr._vals = np.zeros(tr._n, dtype=np.float64)
         return tr
@@ -71,8 +76,12 @@ class Trending:
         exponent = (ts - self._ref) / self.half_life
         if exponent > _REBASE_HALF_LIVES:
             self._vals *= 2.0**-exponent
+            self._max *= 2.0**-exponent
             self._ref, exponent = ts, 0.0
         self._vals[item] += weight * 2.0**exponent
+        self._max = max(self._max, float(self._vals[item]))
+        if self._top is not None:
+            self._touched.add(item)
 
     def scores(self, now: float, n_items: int | None = None) -> NDArray[np.float32]:
         """Every item's decayed count at `now` as float32[n_items] (default: items seen)."""
@@ -98,6 +107,30 @@ class Trending:
             out[:m] = self._vals[:m] / top if top > 0 else 0.0
         return out
 
+    def relative_at(self, items: NDArray[np.int64]) -> NDArray[np.float32]:
+        """`relative_scores` of just `items` (0 for items never seen), without a full pass."""
+        out = np.zeros(items.shape[0], dtype=np.float32)
+        known = items < self._n
+        if self._max > 0:
+            out[known] = self._vals[items[known]] / self._max
+        return out
+
+    def top(self, depth: int) -> NDArray[np.int64]:
+        """Sorted item indexes that include the `depth` most trending items (maybe more).
+
+        The full pass that finds the best `depth` runs again only once more than `depth` items
+        were updated after it. In between, every stored value decays alike, so an item nobody
+        touched cannot overtake one that stood above it: the last best items plus the items
+        touched since always include the current best.
+        """
+        if self._top is None or self._top_depth != depth or len(self._touched) > depth:
+            self._top, self._top_depth = _best(self._vals[: self._n], depth), depth
+            self._touched = set()
+        if not self._touched:
+            return self._top
+        touched = np.fromiter(self._touched, dtype=np.int64, count=len(self._touched))
+        return np.union1d(self._top, touched)
+
     def score(self, item: int, now: float) -> float:
         """One item's decayed count at `now`."""
         if self._ref is None or not 0 <= item < self._n:
@@ -108,3 +141,15 @@ class Trending:
         """The multiplier from stored values to counts decayed to `now`."""
         ref = now if self._ref is None else self._ref
         return float(2.0 ** min((ref - now) / self.half_life, _MAX_EXPONENT))
+
+
+def _best(values: NDArray[np.float64], depth: int) -> NDArray[np.int64]:
+    """Sorted indexes of the `depth` largest positive values (all positive ones if fewer).
+
+    >>> _best(np.array([0.0, 3.0, 1.0, 2.0]), 2).tolist()
+    [1, 3]
+    """
+    positive = np.flatnonzero(values > 0)
+    if positive.size > depth:
+        positive = positive[np.argpartition(-values[positive], depth - 1)[:depth]]
+    return np.sort(positive).astype(np.int64)

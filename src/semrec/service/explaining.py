@@ -9,7 +9,7 @@ constraints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,6 @@ from semrec.service.catalog_view import CatalogView
 from semrec.service.language import LanguageIndex
 from semrec.service.profiles import closest_past_items
 from semrec.service.searching import QueryScores, search_reasons
-from semrec.service.sources import Fused
 
 __all__ = ["CITE_SHARE", "Explainer"]
 
@@ -38,7 +37,7 @@ class Explainer:
     """Everything one request knows for explaining its items."""
 
     view: CatalogView
-    fused: Fused
+    parts: Mapping[str, npt.NDArray[np.float32]]  # each source's weighted score of every item
     serve_model: str
     history_items: npt.NDArray[np.int64]
     recent_items: npt.NDArray[np.int64]
@@ -105,11 +104,11 @@ class Explainer:
         return [source] if name != "query" else []
 
     def _parts(self, item: int) -> dict[str, float]:
-        return {name: round(float(part[item]), 4) for name, part in self.fused.parts.items()}
+        return {name: round(float(part[item]), 4) for name, part in self.parts.items()}
 
     def prepare(self, items: npt.NDArray[np.int64]) -> None:
         """Find the closest past item in meaning of every item citing meaning, at once."""
-        if self.language is None or "semantic" not in self.fused.parts:
+        if self.language is None or "semantic" not in self.parts:
             return
         cited = [
             item

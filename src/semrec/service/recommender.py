@@ -17,7 +17,9 @@ from semrec.data.errors import NotFittedError, NotFoundError, ValidationError
 from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
+from semrec.index import load_index
 from semrec.models import restore_model
+from semrec.service.candidates import candidate_pool, pool_fits, rerank_pool, scatter
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
 from semrec.service.fusion_tuning import (
@@ -44,8 +46,8 @@ from semrec.service.reading import (
     user_history,
 )
 from semrec.service.reranking import needs_item_fields, rerank, rerank_options
-from semrec.service.searching import QueryScores, query_scores
-from semrec.service.serving import ServingModels
+from semrec.service.searching import QueryScores, query_relevance, query_scores
+from semrec.service.serving import INDEX_PREFIX, ServingModels
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import EventArrays, Store, open_store
 from semrec.text.encoders.cached import CachedEncoder
@@ -194,8 +196,7 @@ class Recommender:
             choice = tune_fusion(events, n_items, self.settings, self._weights, serve_name, vectors)
             return fusion_meta(choice)
 
-        report, models = fit_models(self.store, self.settings, tune=fusion)
-        self._serving = ServingModels(models, report.version, self.settings.train.serve_model)
+        report, self._serving = fit_models(self.store, self.settings, tune=fusion)
         self._fusion = fusion_from_meta(report.fusion, self.settings)
         self._catalog.models_changed()
         self._live.reset()
@@ -219,11 +220,15 @@ class Recommender:
         if snapshot is None:
             return
         params = snapshot.meta.get("params", {})
-        models = {
-            name: restore_model(name, arrays, params.get(name))
-            for name, arrays in snapshot.arrays.items()
-        }
-        self._serving = ServingModels(models, snapshot.version, self.settings.train.serve_model)
+        models, indexes = {}, {}
+        for name, arrays in snapshot.arrays.items():
+            if name.startswith(INDEX_PREFIX):
+                indexes[name.removeprefix(INDEX_PREFIX)] = load_index(dict(arrays))
+            else:
+                models[name] = restore_model(name, arrays, params.get(name))
+        self._serving = ServingModels(
+            models, snapshot.version, self.settings.train.serve_model, indexes
+        )
         self._fusion = fusion_from_meta(snapshot.meta.get("fusion"), self.settings)
 
     # -- language -----------------------------------------------------------------------------
@@ -298,22 +303,39 @@ class Recommender:
         neighbours = (
             None if language is None else partial(self._catalog.cold_neighbours, language, models)
         )
-        cf = cf_scores(models, history, neighbours)
         semantic = None if language is None else self._semantic(user_id, events, language)
-        sources = request_sources(
-            models.popularity(n), live, user_idx, cf, semantic, searched, self.settings.rank.sources
-        )
         n_distinct = int(np.unique(items[items >= 0]).size)
-        fused = fused_scores(sources, allow, self._fusion, n_distinct, models.popularity(n))
-        columns, groups = (
-            self._catalog.columns(view) if needs_item_fields(options) else (None, None)
-        )
-        final = rerank(
-            fused.scores, allow, k, options, columns,
-            None if language is None else language.vectors, groups,
-        )  # fmt: skip
+        vectors = None if language is None else language.vectors
+        enabled = self.settings.rank.sources
+        if pool_fits(n, self.settings.serve.candidates_above, options):
+            dense = {"semantic": semantic, "query": None}
+            if searched is not None:
+                dense["query"] = query_relevance(searched)
+            pool = candidate_pool(
+                models, live, user_idx, history, n, self.settings.serve.candidate_depth, dense,
+                neighbours, enabled,
+            )  # fmt: skip
+            pool_allow = allow[pool.items]
+            fused = fused_scores(pool.sources, pool_allow, self._fusion, n_distinct,
+                                 pool.popularity)  # fmt: skip
+            final = rerank_pool(
+                pool, fused.scores, pool_allow, k, options, n,
+                partial(self._catalog.columns, view), vectors,
+            )  # fmt: skip
+            parts = scatter(fused.parts, pool.items, n)
+        else:
+            cf = cf_scores(models, history, neighbours)
+            sources = request_sources(
+                models.popularity(n), live, user_idx, cf, semantic, searched, enabled
+            )
+            fused = fused_scores(sources, allow, self._fusion, n_distinct, models.popularity(n))
+            columns, groups = (
+                self._catalog.columns(view) if needs_item_fields(options) else (None, None)
+            )
+            final = rerank(fused.scores, allow, k, options, columns, vectors, groups)
+            parts = fused.parts
         explainer = Explainer(
-            view, fused, models.serve_name, history.indices[history.data > 0].astype(np.int64),
+            view, parts, models.serve_name, history.indices[history.data > 0].astype(np.int64),
             recent_items(live, user_idx), live, language,
             searched,
         )  # fmt: skip

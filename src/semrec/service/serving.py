@@ -11,9 +11,14 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from semrec.data.errors import NotFittedError
+from semrec.index import VectorIndex
 from semrec.models import Model, top_k
+from semrec.models.factors import FactorModel
 
-__all__ = ["Ranked", "ServingModels"]
+__all__ = ["INDEX_PREFIX", "CfPool", "Ranked", "ServingModels"]
+
+#: Snapshot array groups named ``index-<model>`` hold an ANN index over that model's factors.
+INDEX_PREFIX = "index-"
 
 #: Preference order when `train.serve_model` is "auto": EASE is the strongest published
 #: baseline on catalogs small enough for it; ALS scales to any size.
@@ -34,14 +39,55 @@ class Ranked:
     fallback: str = ""
 
 
-class ServingModels:
-    """The fitted models of one snapshot and the one chosen to answer requests."""
+@dataclass(frozen=True)
+class CfPool:
+    """The CF model's best items for one history, and a way to score any other items."""
 
-    def __init__(self, models: Mapping[str, Model], version: int, preference: str) -> None:
+    items: npt.NDArray[np.int64]
+    model: Model
+    user: npt.NDArray[np.float32] | None  # the folded-in user (factor models)
+    scores: npt.NDArray[np.float32] | None  # every item's score (other models)
+
+    def at(self, items: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """The model's scores of `items` (0 for items it never saw)."""
+        if self.scores is not None:
+            out = np.zeros(items.shape[0], dtype=np.float32)
+            known = items < self.scores.shape[0]
+            out[known] = self.scores[items[known]]
+            return out
+        assert isinstance(self.model, FactorModel) and self.user is not None
+        factors = self.model.item_factors
+        out = np.zeros(items.shape[0], dtype=np.float32)
+        known = items < factors.shape[0]
+        out[known] = factors[items[known]] @ self.user
+        return out
+
+
+class ServingModels:
+    """The fitted models of one snapshot and the one chosen to answer requests.
+
+    `indexes` maps a factor model's name to an ANN index over its item factors (built at
+    training time for large catalogs); requests then find that model's best items in the index
+    instead of scoring every item.
+    """
+
+    def __init__(
+        self,
+        models: Mapping[str, Model],
+        version: int,
+        preference: str,
+        indexes: Mapping[str, VectorIndex] | None = None,
+    ) -> None:
         if "popularity" not in models:
             raise NotFittedError("the popularity fallback model", "train()")
         self.models = dict(models)
         self.version = version
+        self.indexes = {
+            name: index
+            for name, index in (indexes or {}).items()
+            if isinstance(self.models.get(name), FactorModel)
+        }
+        self._popular_top: npt.NDArray[np.int64] | None = None
         order = AUTO_ORDER if preference == "auto" else (preference, *AUTO_ORDER)
         self.serve_name = next(name for name in order if name in self.models)
         self.similar_name = next(name for name in SIMILAR_ORDER if name in self.models)
@@ -63,8 +109,11 @@ class ServingModels:
         name = model_name or self.serve_name
         if history.nnz and name != "popularity":
             model = self.models[name]
-            scores = model.score(history)[0]
-            ids, vals = top_k(scores, k, allow=allow & (scores > 0))
+            if name in self.indexes:
+                ids, vals = self._indexed_top(name, history, allow, k)
+            else:
+                scores = model.score(history)[0]
+                ids, vals = top_k(scores, k, allow=allow & (scores > 0))
             sources = model.explain(history, ids) if ids.size else ids
             for item, val, src in zip(ids.tolist(), vals.tolist(), sources.tolist(), strict=True):
                 ranked.append(Ranked(item, float(val), name, int(src)))
@@ -73,6 +122,35 @@ class ServingModels:
             why = "no history" if not history.nnz else "not enough personalised candidates"
             ranked.extend(self._popular(history.shape[1], allow, k - len(ranked), why))
         return ranked
+
+    def _indexed_top(
+        self, name: str, history: sp.csr_matrix, allow: npt.NDArray[np.bool_], k: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The `k` best allowed items scoring above 0, found in the model's ANN index."""
+        model = self.models[name]
+        assert isinstance(model, FactorModel)
+        user = model.user_factors(history)[0]
+        width = min(allow.shape[0], len(self.indexes[name]))
+        ids, vals = self.indexes[name].search(user, k, allow=allow[:width])
+        positive = vals > 0
+        return ids[positive].astype(np.int64), vals[positive].astype(np.float32)
+
+    def cf_pool(self, history: sp.csr_matrix, depth: int) -> CfPool:
+        """The serving model's `depth` best items for a non-empty history (ANN when indexed)."""
+        model = self.models[self.serve_name]
+        if self.serve_name in self.indexes and isinstance(model, FactorModel):
+            user = model.user_factors(history)[0]
+            ids, _ = self.indexes[self.serve_name].search(user, depth)
+            return CfPool(np.asarray(ids, dtype=np.int64), model, user, None)
+        scores = self.scores(history)
+        return CfPool(_best(scores, depth), model, None, scores)
+
+    def popular_top(self, n_items: int, depth: int) -> npt.NDArray[np.int64]:
+        """The `depth` most popular items (computed once per catalog size)."""
+        cached = self._popular_top
+        if cached is None or cached.size != min(depth, n_items) or cached.max() >= n_items:
+            cached = self._popular_top = _best(self.popularity(n_items), depth)
+        return cached
 
     def scores(
         self, history: sp.csr_matrix, model_name: str | None = None
@@ -123,4 +201,16 @@ class ServingModels:
             "serving": self.serve_name,
             "similar": self.similar_name,
             "models": list(self.models),
+            "indexes": {name: type(index).__name__ for name, index in self.indexes.items()},
         }
+
+
+def _best(values: npt.NDArray[np.float32], depth: int) -> npt.NDArray[np.int64]:
+    """Indexes of the `depth` largest values, in no particular order.
+
+    >>> sorted(_best(np.array([0.5, 0.1, 0.9], np.float32), 2).tolist())
+    [0, 2]
+    """
+    if values.shape[0] <= depth:
+        return np.arange(values.shape[0], dtype=np.int64)
+    return np.argpartition(-values, depth - 1)[:depth].astype(np.int64)

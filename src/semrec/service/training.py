@@ -7,15 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from semrec.data.errors import NotFittedError
 from semrec.data.settings import Settings
+from semrec.index import VectorIndex, make_index
 from semrec.models import EventWeights, Model, build_interactions, make_model
-from semrec.service.serving import ServingModels
+from semrec.models.factors import FactorModel
+from semrec.service.serving import INDEX_PREFIX, ServingModels
 from semrec.store import EventArrays, Store
 
-__all__ = ["TrainReport", "event_weights", "fit_models"]
+__all__ = ["TrainReport", "event_weights", "factor_index", "fit_models"]
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,12 @@ def fit_models(
     settings: Settings,
     on_phase: Callable[[str], None] | None = None,
     tune: FusionTuner | None = None,
-) -> tuple[TrainReport, dict[str, Model]]:
-    """Fit every configured model on the whole event log and save a snapshot.
+) -> tuple[TrainReport, ServingModels]:
+    """Fit every configured model on the whole event log, save a snapshot and serve it.
 
-    With `tune`, the fusion it learns is saved in the snapshot and the report.
+    With `tune`, the fusion it learns is saved in the snapshot and the report. From
+    `serve.candidates_above` items on, an index over the serving model's item factors is
+    built and saved beside it (``index-<model>``) for the candidate path.
     """
     seconds: dict[str, float] = {}
     skipped: dict[str, str] = {}
@@ -117,24 +123,44 @@ def fit_models(
             tick = time.perf_counter()
             models[name] = make_model(name, getattr(settings.models, name)).fit(matrix)
             seconds[name] = time.perf_counter() - tick
+    serve_name = ServingModels(models, 0, settings.train.serve_model).serve_name
     fusion: dict[str, Any] = {}
     if tune is not None:
         say("tuning fusion")
         tick = time.perf_counter()
-        serve_name = ServingModels(models, 0, settings.train.serve_model).serve_name
         with threadpool_limits(limits=1, user_api="blas"):
             fusion = tune(events, n_items, serve_name)
         seconds["fusion"] = time.perf_counter() - tick
+    indexes: dict[str, VectorIndex] = {}
+    serving = models.get(serve_name)
+    if n_items >= settings.serve.candidates_above and isinstance(serving, FactorModel):
+        say(f"indexing {serve_name} item factors")
+        tick = time.perf_counter()
+        indexes[serve_name] = factor_index(serving.item_factors)
+        seconds["index"] = time.perf_counter() - tick
     say("saving snapshot")
     tick = time.perf_counter()
     meta = {"params": {name: model.params for name, model in models.items()}, "n_items": n_items}
     if fusion:
         meta["fusion"] = fusion
-    version = store.save_snapshot({name: model.to_arrays() for name, model in models.items()}, meta)
+    arrays = {name: model.to_arrays() for name, model in models.items()}
+    arrays |= {INDEX_PREFIX + name: index.to_arrays() for name, index in indexes.items()}
+    version = store.save_snapshot(arrays, meta)
     seconds["snapshot"] = time.perf_counter() - tick
     seconds["total"] = time.perf_counter() - start
     report = TrainReport(
         version, n_users, n_items, len(events), int(matrix.nnz), tuple(models), seconds, skipped,
         fusion=fusion,
     )  # fmt: skip
-    return report, models
+    return report, ServingModels(models, version, settings.train.serve_model, indexes)
+
+
+def factor_index(item_factors: npt.NDArray[np.float32]) -> VectorIndex:
+    """A nearest-neighbour index by inner product over item factors (ids = item indexes).
+
+    Exact below `semrec.index.exact_below_for` of the factor count, HNSW (faiss) above.
+    """
+    n, dim = item_factors.shape
+    index = make_index(dim, n, metric="ip")
+    index.add(np.arange(n, dtype=np.int64), item_factors)
+    return index
