@@ -30,7 +30,7 @@ from semrec.service.reranking import Reranked, RerankOptions, needs_item_fields,
 from semrec.service.serving import ServingModels
 from semrec.service.sources import SOURCES, with_evidence
 
-__all__ = ["Pool", "candidate_pool", "pool_fits", "rerank_pool", "scatter"]
+__all__ = ["Pool", "candidate_pool", "pool_fits", "rerank_pool"]
 
 #: Sources in fusion order, as `semrec.service.reading.request_sources` gives them.
 _ORDER = ("popular", "trending", "covisitation", "sequence", "cf", "semantic", "query")
@@ -133,18 +133,6 @@ def candidate_pool(
         sources[name] = values[items]
     order = {name: sources[name] for name in _ORDER if name in sources}
     return Pool(items, with_evidence(order, enabled), popularity)
-
-
-def scatter(
-    values: Mapping[str, FloatArray], items: IntArray, n_items: int
-) -> dict[str, FloatArray]:
-    """Pool arrays spread back over the catalog (0 outside the pool)."""
-    out = {}
-    for name, part in values.items():
-        full = np.zeros(n_items, dtype=np.float32)
-        full[items] = part
-        out[name] = full
-    return out
 
 
 def pool_fits(n_items: int, candidates_above: int, options: RerankOptions) -> bool:

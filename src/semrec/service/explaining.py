@@ -37,13 +37,15 @@ class Explainer:
     """Everything one request knows for explaining its items."""
 
     view: CatalogView
-    parts: Mapping[str, npt.NDArray[np.float32]]  # each source's weighted score of every item
+    #: each source's weighted score of every item, or of the `pool` items when one is given
+    parts: Mapping[str, npt.NDArray[np.float32]]
     serve_model: str
     history_items: npt.NDArray[np.int64]
     recent_items: npt.NDArray[np.int64]
     live: LiveState | None = None
     language: LanguageIndex | None = None
     searched: QueryScores | None = None
+    pool: npt.NDArray[np.int64] | None = None  # sorted catalog indexes that `parts` cover
     _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
     _closest_cache: dict[int, tuple[int, float]] = field(default_factory=dict)
 
@@ -104,7 +106,8 @@ class Explainer:
         return [source] if name != "query" else []
 
     def _parts(self, item: int) -> dict[str, float]:
-        return {name: round(float(part[item]), 4) for name, part in self.parts.items()}
+        at = item if self.pool is None else int(np.searchsorted(self.pool, item))
+        return {name: round(float(part[at]), 4) for name, part in self.parts.items()}
 
     def prepare(self, items: npt.NDArray[np.int64]) -> None:
         """Find the closest past item in meaning of every item citing meaning, at once."""

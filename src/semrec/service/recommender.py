@@ -19,7 +19,7 @@ from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.index import load_index
 from semrec.models import restore_model
-from semrec.service.candidates import candidate_pool, pool_fits, rerank_pool, scatter
+from semrec.service.candidates import candidate_pool, pool_fits, rerank_pool
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
 from semrec.service.fusion_tuning import (
@@ -322,7 +322,7 @@ class Recommender:
                 pool, fused.scores, pool_allow, k, options, n,
                 partial(self._catalog.columns, view), vectors,
             )  # fmt: skip
-            parts = scatter(fused.parts, pool.items, n)
+            parts, pool_items = fused.parts, pool.items
         else:
             cf = cf_scores(models, history, neighbours)
             sources = request_sources(
@@ -333,11 +333,10 @@ class Recommender:
                 self._catalog.columns(view) if needs_item_fields(options) else (None, None)
             )
             final = rerank(fused.scores, allow, k, options, columns, vectors, groups)
-            parts = fused.parts
+            parts, pool_items = fused.parts, None
         explainer = Explainer(
             view, parts, models.serve_name, history.indices[history.data > 0].astype(np.int64),
-            recent_items(live, user_idx), live, language,
-            searched,
+            recent_items(live, user_idx), live, language, searched, pool_items,
         )  # fmt: skip
         return explained(explainer, final, models.explain(history, final.items), locale)
 
