@@ -8,7 +8,7 @@ every request is let through and rate-limited per client address.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -41,8 +41,12 @@ class ApiContext:
     limiter: RateLimiter | None
 
 
-def context(request: Request) -> ApiContext:
-    """The context of the app serving `request`."""
+async def context(request: Request) -> ApiContext:
+    """The context of the app serving `request`.
+
+    Dependencies here are coroutines: FastAPI would run plain functions in its thread pool,
+    one thread hand-off each per request, for work of microseconds.
+    """
     return cast(ApiContext, request.app.state.semrec)
 
 
@@ -69,7 +73,7 @@ def _client(ctx: ApiContext, scope: str, key: str | None, address: str) -> str:
 def require(scope: str) -> Any:
     """A dependency admitting callers whose key grants `scope`, within their rate."""
 
-    def check(
+    async def check(
         request: Request,
         ctx: Ctx,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
@@ -88,7 +92,7 @@ def require(scope: str) -> Any:
                 {"Retry-After": retry},
             )
 
-    checker: Callable[..., None] = check
+    checker: Callable[..., Awaitable[None]] = check
     return Depends(checker)
 
 
