@@ -87,7 +87,8 @@ def test_an_event_changes_the_very_next_pooled_answer(shop: tuple[Path, list[str
         user = users[3]
         before = _ids(rec.recommend(user, k=20))
         bought = before[0]
-        rec.ingest([{"user_id": user, "item_id": bought, "type": "purchase", "timestamp": time.time()}])
+        now = time.time()
+        rec.ingest([{"user_id": user, "item_id": bought, "type": "purchase", "timestamp": now}])
         after = rec.recommend(user, k=20)
         assert bought not in _ids(after)
         assert _ids(after) != before[1:]
@@ -120,7 +121,7 @@ def test_filters_and_rules_hold_on_the_pool(shop: tuple[Path, list[str]]) -> Non
 def test_similar_and_cf_candidates_from_an_hnsw_index_match_exact(
     shop: tuple[Path, list[str]],
 ) -> None:
-    home, users = shop
+    home, _ = shop
     with semrec.Recommender.open(home, POOLED) as rec:
         serving = rec._models()
         als = serving.models["als"]

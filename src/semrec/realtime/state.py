@@ -182,9 +182,7 @@ class LiveState:
         with self._lock:
             return self.trending.relative_scores(self._width(n_items))
 
-    def covisitation_pairs(
-        self, user_idx: int
-    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    def covisitation_pairs(self, user_idx: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """The items `covisitation_scores` scores above 0 and their scores (sparse)."""
         with self._lock:
             items, weights, _ = self.recent.arrays(user_idx)
