@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,18 @@ class CatalogView:
     def __len__(self) -> int:
         return len(self.item_ids)
 
+    @cached_property
+    def _category_codes(self) -> tuple[list[tuple[str, ...]], npt.NDArray[np.int64]]:
+        """The distinct category paths and each item's position among them (built once), so
+        a category filter compares a few hundred paths rather than every item's."""
+        distinct: dict[tuple[str, ...], int] = {}
+        codes = np.fromiter(
+            (distinct.setdefault(path, len(distinct)) for path in self.categories),
+            dtype=np.int64,
+            count=len(self.categories),
+        )
+        return list(distinct), codes
+
     def candidates(self) -> npt.NDArray[np.bool_]:
         """Items that may be recommended: available catalog items.
 
@@ -76,7 +89,8 @@ class CatalogView:
     def _one_filter(self, key: str, value: Any) -> npt.NDArray[np.bool_]:
         if key == "category":
             prefix = _path(value)
-            return np.array([c[: len(prefix)] == prefix for c in self.categories], dtype=bool)
+            paths, codes = self._category_codes
+            return np.array([p[: len(prefix)] == prefix for p in paths], dtype=bool)[codes]
         if key == "brand":
             wanted = [value] if isinstance(value, str) else list(value)
             return np.isin(self.brands, [str(b).lower() for b in wanted])
