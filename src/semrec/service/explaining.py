@@ -48,6 +48,7 @@ class Explainer:
     pool: npt.NDArray[np.int64] | None = None  # sorted catalog indexes that `parts` cover
     _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
     _closest_cache: dict[int, tuple[int, float]] = field(default_factory=dict)
+    _strongest: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def recommendation(
         self,
@@ -139,12 +140,10 @@ class Explainer:
 
     def _strongest_recent(self, name: str, item: int) -> int:
         """The recent item with the largest co-visitation or successor count to `item`."""
-        past, cols, vals = self._recent_rows(name)
-        hit = cols == item
-        if not hit.any():
-            return -1
-        counts = np.bincount(past[hit], weights=vals[hit])
-        return int(np.argmax(counts))
+        strongest = self._strongest.get(name)
+        if strongest is None:
+            strongest = self._strongest[name] = _strongest_by_column(*self._recent_rows(name))
+        return strongest.get(item, -1)
 
     def _recent_rows(self, name: str) -> tuple[npt.NDArray[np.int64], ...]:
         """The recent items' count rows, concatenated as (past item, column, value) arrays."""
@@ -172,3 +171,24 @@ def _cited(parts: dict[str, float], total: float) -> list[str]:
     return [
         name for name in sorted(parts, key=lambda n: -parts[n]) if parts[name] >= CITE_SHARE * total
     ]
+
+
+def _strongest_by_column(
+    past: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], vals: npt.NDArray[np.float64]
+) -> dict[int, int]:
+    """For each column, the past item whose summed values there are largest (lowest on ties).
+
+    >>> _strongest_by_column(np.array([4, 4, 2, 7]), np.array([9, 9, 9, 3]),
+    ...                      np.array([1.0, 1.0, 2.0, 0.5]))
+    {3: 7, 9: 2}
+    """
+    if cols.size == 0:
+        return {}
+    width = int(past.max()) + 1
+    pairs, where = np.unique(cols * width + past, return_inverse=True)
+    sums = np.bincount(where, weights=vals)
+    col, src = pairs // width, pairs % width
+    order = np.lexsort((src, -sums, col))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = col[order][1:] != col[order][:-1]
+    return dict(zip(col[order][first].tolist(), src[order][first].tolist(), strict=True))
