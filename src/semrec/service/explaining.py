@@ -142,7 +142,8 @@ class Explainer:
         """The recent item with the largest co-visitation or successor count to `item`."""
         strongest = self._strongest.get(name)
         if strongest is None:
-            strongest = self._strongest[name] = _strongest_by_column(*self._recent_rows(name))
+            past, cols, vals = self._recent_rows(name)
+            strongest = self._strongest[name] = _strongest_by_column(past, cols, vals)
         return strongest.get(item, -1)
 
     def _recent_rows(self, name: str) -> tuple[npt.NDArray[np.int64], ...]:
@@ -174,7 +175,7 @@ def _cited(parts: dict[str, float], total: float) -> list[str]:
 
 
 def _strongest_by_column(
-    past: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], vals: npt.NDArray[np.float64]
+    past: npt.NDArray[Any], cols: npt.NDArray[Any], vals: npt.NDArray[Any]
 ) -> dict[int, int]:
     """For each column, the past item whose summed values there are largest (lowest on ties).
 
