@@ -148,7 +148,11 @@ class ServingModels:
     def popular_top(self, n_items: int, depth: int) -> npt.NDArray[np.int64]:
         """The `depth` most popular items (computed once per catalog size)."""
         cached = self._popular_top
-        if cached is None or cached.size != min(depth, n_items) or cached.max() >= n_items:
+        if (
+            cached is None
+            or cached.size != min(depth, n_items)
+            or (cached.size > 0 and int(cached.max()) >= n_items)
+        ):
             cached = self._popular_top = _best(self.popularity(n_items), depth)
         return cached
 
