@@ -19,7 +19,6 @@ from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.index import load_index
 from semrec.models import restore_model
-from semrec.service.candidates import candidate_pool, pool_fits, rerank_pool
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
 from semrec.service.fusion_tuning import (
@@ -31,22 +30,20 @@ from semrec.service.fusion_tuning import (
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex
 from semrec.service.live import IngestReport, LiveTracker, store_events
-from semrec.service.ranker_fusion import fused_scores
+from semrec.service.ranking import RankRequest, rank_request
 from semrec.service.reading import (
     as_recommendation,
-    cf_scores,
     check_k,
     check_query,
     explained,
     recent_items,
-    request_sources,
     search_results,
     semantic_scores,
     similar_in_meaning,
     user_history,
 )
-from semrec.service.reranking import needs_item_fields, rerank, rerank_options
-from semrec.service.searching import QueryScores, query_relevance, query_scores
+from semrec.service.reranking import rerank_options
+from semrec.service.searching import QueryScores, query_scores
 from semrec.service.serving import INDEX_PREFIX, ServingModels
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import EventArrays, Store, open_store
@@ -304,39 +301,19 @@ class Recommender:
             None if language is None else partial(self._catalog.cold_neighbours, language, models)
         )
         semantic = None if language is None else self._semantic(user_id, events, language)
-        n_distinct = int(np.unique(items[items >= 0]).size)
-        vectors = None if language is None else language.vectors
-        enabled = self.settings.rank.sources
-        if pool_fits(n, self.settings.serve.candidates_above, options):
-            dense = {"semantic": semantic, "query": None}
-            if searched is not None:
-                dense["query"] = query_relevance(searched)
-            pool = candidate_pool(
-                models, live, user_idx, history, n, self.settings.serve.candidate_depth, dense,
-                neighbours, enabled,
-            )  # fmt: skip
-            pool_allow = allow[pool.items]
-            fused = fused_scores(pool.sources, pool_allow, self._fusion, n_distinct,
-                                 pool.popularity)  # fmt: skip
-            final = rerank_pool(
-                pool, fused.scores, pool_allow, k, options, n,
-                partial(self._catalog.columns, view), vectors,
-            )  # fmt: skip
-            parts, pool_items = fused.parts, pool.items
-        else:
-            cf = cf_scores(models, history, neighbours)
-            sources = request_sources(
-                models.popularity(n), live, user_idx, cf, semantic, searched, enabled
-            )
-            fused = fused_scores(sources, allow, self._fusion, n_distinct, models.popularity(n))
-            columns, groups = (
-                self._catalog.columns(view) if needs_item_fields(options) else (None, None)
-            )
-            final = rerank(fused.scores, allow, k, options, columns, vectors, groups)
-            parts, pool_items = fused.parts, None
+        request = RankRequest(
+            models, live, user_idx, history, int(np.unique(items[items >= 0]).size), allow,
+            semantic, searched, neighbours, self._fusion, options, k,
+            None if language is None else language.vectors,
+            partial(self._catalog.columns, view), self.settings.rank.sources,
+        )  # fmt: skip
+        serve = self.settings.serve
+        ranking = rank_request(request, serve.candidates_above, serve.candidate_depth)
+        final = ranking.final
         explainer = Explainer(
-            view, parts, models.serve_name, history.indices[history.data > 0].astype(np.int64),
-            recent_items(live, user_idx), live, language, searched, pool_items,
+            view, ranking.parts, models.serve_name,
+            history.indices[history.data > 0].astype(np.int64), recent_items(live, user_idx),
+            live, language, searched, ranking.pool,
         )  # fmt: skip
         return explained(explainer, final, models.explain(history, final.items), locale)
 
