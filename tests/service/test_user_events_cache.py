@@ -55,3 +55,37 @@ def test_forgetting_a_user_drops_their_cached_history(home: Path) -> None:
         assert seen and all(
             r.reasons[0].get("fallback") == "no history" for r in rec.recommend("u2")
         )
+
+
+def test_a_user_forgotten_by_another_process_is_forgotten_here_too(home: Path) -> None:
+    with semrec.Recommender.open(home) as a, semrec.Recommender.open(home) as b:
+        a.upsert_items(ITEMS)
+        a.ingest(events())
+        a.train()
+        b.reload_snapshot()
+        a.recommend("u2")
+        assert len(a._live.user_events("u2")) == 4  # cached in `a`, live state built
+        assert b.forget_user("u2") == 4  # the other writer forgets them
+        recommended = a.recommend("u2")  # the first read here follows the forget
+        assert len(a._live.user_events("u2")) == 0
+        assert all(r.reasons[0].get("fallback") == "no history" for r in recommended)
+        # the forgotten index may be given to a new user: `a` must not mix the two up
+        a.ingest([_purchase(3, "newcomer", "g1")])
+        assert a.store.user_index("u2") == -1
+        new = a.store.user_events("newcomer")
+        assert len(new) == 1 and len(a.store.user_events("u2")) == 0
+        assert b.store.user_index("newcomer") == a.store.user_index("newcomer") >= 0
+        assert len(b.store.user_events("newcomer")) == 1
+
+
+def test_items_edited_by_another_process_are_seen_here(home: Path) -> None:
+    with semrec.Recommender.open(home) as a, semrec.Recommender.open(home) as b:
+        a.upsert_items(ITEMS)
+        a.ingest(events())
+        a.train()
+        top = a.recommend("u1")[0].item_id
+        b.delete_items([top])  # same item count: only the change log tells `a`
+        assert top not in [r.item_id for r in a.recommend("u1", k=12, exclude_seen=False)]
+        b.upsert_items([{**next(i for i in ITEMS if i["item_id"] == top), "price": 1.0}])
+        back = {r.item_id for r in a.recommend("u1", k=12, exclude_seen=False)}
+        assert top in back and a.get_item(top).price == 1.0

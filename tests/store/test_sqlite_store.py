@@ -80,6 +80,25 @@ def test_forgetting_a_user_removes_their_events_and_identity(tmp_path: Path) -> 
     assert rows[0] == 1
 
 
+def test_a_user_forgotten_by_another_connection_is_not_written_under_a_reused_index(
+    tmp_path: Path,
+) -> None:
+    here, there = open_store(tmp_path), open_store(tmp_path)
+    here.append_events([_event(1, user="a"), _event(2, user="b")])  # "b" cached here
+    assert there.forget_user("b") == 1
+    there.append_events([_event(3, user="c")])  # SQLite may give "c" b's old index
+    here.append_events([_event(4, user="b")])
+    assert len(here.user_events("c")) == 1 and len(here.user_events("b")) == 1
+    assert here.user_index("b") != here.user_index("c")
+    changes = here.changes_after(0)
+    assert [(c.kind, c.idx) for c in changes] == [("user", 1)]
+    assert here.changes_after(changes[-1].seq) == []
+    here.upsert_items([Item("i9", title="Nine")])
+    assert [c.kind for c in there.changes_after(changes[-1].seq)] == ["items"]
+    here.close()
+    there.close()
+
+
 def test_snapshots_round_trip_and_keep_only_the_newest(tmp_path: Path) -> None:
     store = open_store(tmp_path, keep_snapshots=2)
     for version in range(1, 4):

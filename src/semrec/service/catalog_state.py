@@ -40,6 +40,7 @@ class CatalogState:
         self._language: LanguageIndex | None = None
         self._cold: sp.csr_matrix | None = None
         self._columns: tuple[CatalogView, ItemColumns, list[str]] | None = None
+        self._change = 0
 
     def invalidate(self) -> None:
         """The catalog changed: rebuild the view (and what depends on it) on next use."""
@@ -56,8 +57,18 @@ class CatalogState:
         self._cold = None
 
     def view(self) -> CatalogView:
-        """The catalog view, rebuilt when items were upserted or first seen in events."""
+        """The catalog view, rebuilt when items were upserted or first seen in events.
+
+        Edits made by other processes (server workers, the CLI) count too.
+        """
         view = self._view
+        edited = False
+        for change in self.store.changes_after(self._change):
+            self._change = change.seq
+            edited = edited or change.kind == "items"
+        if edited:
+            self.invalidate()
+            view = None
         if view is None or len(view) != self.store.item_count():
             has_meta, available = self.store.item_flags()
             view = CatalogView.build(

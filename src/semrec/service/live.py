@@ -94,6 +94,7 @@ class LiveTracker:
         self._weights = weights
         self._live: LiveState | None = None
         self._seq = 0
+        self._change = 0
         self._users: OrderedDict[int, EventArrays] = OrderedDict()
 
     def state(self) -> LiveState:
@@ -103,6 +104,7 @@ class LiveTracker:
         that arrived since (through this object or any other process writing the same home).
         """
         if self._live is None:
+            self._follow_forgets()  # only moves the cursor: the state is built without them
             self._seq = self._store.last_seq()
             self._users.clear()
             self._live = LiveState.from_events(
@@ -118,6 +120,7 @@ class LiveTracker:
         live = self._live
         if live is None:
             return
+        self._follow_forgets()
         seq = self._store.last_seq()
         if seq <= self._seq:
             return
@@ -157,6 +160,13 @@ class LiveTracker:
                         _columns(cached), _columns(new), strict=True
                     ))
                 )  # fmt: skip
+
+    def _follow_forgets(self) -> None:
+        """Forget here the users that any process forgot since the last look."""
+        for change in self._store.changes_after(self._change):
+            self._change = change.seq
+            if change.kind == "user":
+                self.forget(change.idx)
 
     def forget(self, user_idx: int) -> None:
         """Drop the user's recent window, session vector and cached events (no-op for -1)."""

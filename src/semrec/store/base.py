@@ -19,6 +19,7 @@ from semrec.data.records import Event, Item, User
 __all__ = [
     "AppendResult",
     "Catalog",
+    "Change",
     "EventArrays",
     "EventLog",
     "Snapshot",
@@ -35,6 +36,16 @@ class AppendResult:
 
     accepted: int
     duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One recorded change another process must follow: `kind` "items" (the catalog was
+    edited; `idx` -1) or "user" (the user with dense index `idx` was forgotten)."""
+
+    seq: int
+    kind: str
+    idx: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +155,13 @@ class UserStore(Protocol):
 
     def forget_user(self, user_id: str) -> int:
         """Delete the user and every event of theirs; returns the number of events deleted."""
+
+    def changes_after(self, seq: int) -> list[Change]:
+        """Catalog edits and forgotten users recorded after change number `seq`, in order.
+
+        Every process writing the home records them, so that the others (server workers, the
+        CLI) can drop what they hold in memory about a forgotten user or an edited catalog.
+        """
 
 
 class SnapshotStore(Protocol):

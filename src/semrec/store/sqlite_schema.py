@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS events (
     session TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_user ON events (user_idx, seq);
+-- Catalog edits ("items", idx -1) and forgotten users ("user", dense idx), for other processes.
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    idx INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_kind ON changes (kind, seq);
 CREATE TABLE IF NOT EXISTS snapshots (
     version INTEGER PRIMARY KEY,
     created REAL NOT NULL,

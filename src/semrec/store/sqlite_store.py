@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES, Event, Item, User
 from semrec.data.validation import Limits, validate_item
-from semrec.store.base import AppendResult, EventArrays, Snapshot, SnapshotInfo
+from semrec.store.base import AppendResult, Change, EventArrays, Snapshot, SnapshotInfo
 from semrec.store.sqlite_schema import connect
 from semrec.store.sqlite_snapshots import SnapshotTable
 
@@ -38,6 +38,7 @@ class SQLiteStore:
         self._depth = 0
         self._users: dict[str, int] = {}
         self._items: dict[str, int] = {}
+        self._forgets_seen = self._last_forget()
         root = None if home is None else home / "snapshots"
         self._snapshots = SnapshotTable(self._conn, self._lock, self.atomic, root, keep_snapshots)
 
@@ -55,6 +56,7 @@ class SQLiteStore:
                 return
             self._conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self._follow_forgets()
             try:
                 yield
             except BaseException:
@@ -66,6 +68,31 @@ class SQLiteStore:
                 self._conn.execute("COMMIT")
             finally:
                 self._depth = 0
+
+    # -- changes other processes follow -------------------------------------------------------
+    def _record(self, kind: str, idx: int) -> None:
+        """Record a change for other processes (inside the write that makes it)."""
+        self._conn.execute("INSERT INTO changes (kind, idx) VALUES (?, ?)", (kind, idx))
+
+    def _last_forget(self) -> int:
+        row = self._conn.execute("SELECT MAX(seq) FROM changes WHERE kind='user'").fetchone()
+        return int(row[0] or 0)
+
+    def _follow_forgets(self) -> None:
+        """Drop cached user ids when any process forgot a user (its index may be reused)."""
+        last = self._last_forget()
+        if last != self._forgets_seen:
+            self._users.clear()
+            self._forgets_seen = last
+
+    def changes_after(self, seq: int) -> list[Change]:
+        """Catalog edits and forgotten users recorded after change number `seq`, in order."""
+        with self._lock:
+            self._follow_forgets()
+            rows = self._conn.execute(
+                "SELECT seq, kind, idx FROM changes WHERE seq > ? ORDER BY seq", (seq,)
+            ).fetchall()
+        return [Change(int(s), str(k), int(i)) for s, k, i in rows]
 
     # -- id maps ------------------------------------------------------------------------------
     def _resolve(self, table: str, ids: Iterable[str], cache: dict[str, int]) -> None:
@@ -111,6 +138,7 @@ class SQLiteStore:
                     for it in items
                 ),
             )
+            self._record("items", -1)
         return len(items)
 
     def get_item(self, item_id: str) -> Item | None:
@@ -129,6 +157,7 @@ class SQLiteStore:
                 "WHERE item_id=? AND has_meta=1",
                 ((time.time(), item_id) for item_id in item_ids),
             ).rowcount
+            self._record("items", -1)
         return int(removed)
 
     def iter_items(self) -> Iterator[Item]:
@@ -305,6 +334,8 @@ class SQLiteStore:
             deleted = self._conn.execute("DELETE FROM events WHERE user_idx=?", (idx,)).rowcount
             self._conn.execute("DELETE FROM users WHERE idx=?", (idx,))
             self._users.pop(user_id, None)
+            self._record("user", idx - 1)
+            self._forgets_seen = self._last_forget()
         return int(deleted)
 
     # -- snapshots ----------------------------------------------------------------------------
