@@ -68,8 +68,8 @@ def test_serve_prints_how_to_query_it_with_real_ids(tmp_path: Path) -> None:
     home = tmp_path / "home"
     with Recommender.open(home, {"text": {"enabled": False}}) as rec:
         rec.ingest([{"user_id": "alice", "item_id": "sku-9", "type": "view", "timestamp": 1e9}])
-        keyed = how_to_query(rec, "http://127.0.0.1:8000", home, auth=True)
-        open_ = how_to_query(rec, "http://127.0.0.1:8000", home, auth=False)
+        keyed = how_to_query(rec.store, "http://127.0.0.1:8000", home, auth=True)
+        open_ = how_to_query(rec.store, "http://127.0.0.1:8000", home, auth=False)
         rec.train()
         with running(create_app(rec, keys=None)) as url:  # the printed event is accepted
             body = json.loads(re.findall(r"-d '([^']+)'", open_)[0])

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from semrec.api import create_app
+from semrec.api.home_lock import SCHEDULE_LOCK, HomeLock
 from semrec.sample import SampleData, generate
 from semrec.service import Recommender
 
@@ -127,3 +128,21 @@ def test_no_schedule_means_no_training(tmp_path: Path) -> None:
         time.sleep(0.5)  # five checks of the schedule
         status = client.get("/admin/train").json()
         assert (status["runs"], status["model_version"], status["state"]) == (0, 1, "idle")
+
+
+def test_events_written_by_another_process_count_towards_training(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with serving(home, {"train_every_events": 20}) as url:
+        with Recommender.open(home, {"text": {"encoder": "hashing"}}) as other:
+            other.ingest(_events("elsewhere", 20)["events"])  # e.g. `semrec import events`
+        with httpx.Client(base_url=url, timeout=30) as client:
+            _wait_for_version(client, 2)
+            assert client.get("/admin/train").json()["report"]["n_events"] == len(DATA.events) + 20
+
+
+def test_one_process_per_home_runs_the_schedule(tmp_path: Path) -> None:
+    first, second = HomeLock(tmp_path / SCHEDULE_LOCK), HomeLock(tmp_path / SCHEDULE_LOCK)
+    assert first.acquire(wait=False) and not second.acquire(wait=False)
+    first.release()  # (or its process died): the next look takes over
+    assert second.acquire(wait=False) and second.held and not first.held
+    second.release()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -60,6 +60,7 @@ def create_app(
     rate: float | None = DEFAULT_RATE,
     burst: int = DEFAULT_BURST,
     max_body: int = DEFAULT_MAX_BODY,
+    on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The HTTP API over `recommender`, which the caller keeps owning (and closes).
 
@@ -67,6 +68,7 @@ def create_app(
     store must hold at least one active key. `rate` requests per second with bursts of `burst`
     are allowed per key (`None`: unlimited); bodies over `max_body` bytes are refused.
     Background training follows `recommender.settings.serve` (see `TrainingSchedule`).
+    `on_shutdown` runs last when the server stops (a worker closes what it opened).
     """
     if keys is None:
         log.warning(
@@ -96,6 +98,9 @@ def create_app(
             await anyio.to_thread.run_sync(schedule.stop)
             await anyio.to_thread.run_sync(trainer.join)
             blas.restore_original_limits()
+            metrics.close()
+            if on_shutdown is not None:
+                on_shutdown()
 
     app = FastAPI(
         title="semrec",

@@ -103,6 +103,10 @@ class ServiceHandle:
         self._set_version(version)
         return self._version
 
+    def last_seq(self) -> int:
+        """The arrival number of the newest event in the home's log (any writer)."""
+        return self.recommender.store.last_seq()
+
     def stored_version(self) -> int | None:
         """The version the store says to serve (changed by `semrec train` or `rollback`)."""
         return self.recommender.store.served_version()

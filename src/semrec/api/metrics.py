@@ -1,8 +1,17 @@
-"""Prometheus metrics of one app, in a registry of its own (several apps per process are fine)."""
+"""Prometheus metrics of one app, in a registry of its own (several apps per process are fine).
+
+Under several server workers (`semrec serve --workers N`) the CLI points
+``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before they start: each worker then writes its
+values there and `/metrics`, whichever worker answers it, adds up all of them (counters and
+histograms summed, requests in flight summed, model version and training state per worker).
+"""
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 __all__ = ["TRAINING_STATES", "ApiMetrics"]
 
@@ -15,6 +24,7 @@ class ApiMetrics:
     """Request latency, in-flight requests, ingested events, model version and training."""
 
     def __init__(self) -> None:
+        self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry(auto_describe=True)
         self.latency = Histogram(
             "semrec_http_request_duration_seconds",
@@ -27,6 +37,7 @@ class ApiMetrics:
             "semrec_http_requests_in_flight",
             "Requests being answered now.",
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
         self.events = Counter(
             "semrec_events_ingested",
@@ -38,22 +49,26 @@ class ApiMetrics:
             "semrec_model_version",
             "Version of the model snapshot being served (0: none).",
             registry=self.registry,
+            multiprocess_mode="liveall",
         )
         self.training = Gauge(
             "semrec_training_state",
             "1 for the current state of background training, 0 for the others.",
             ("state",),
             registry=self.registry,
+            multiprocess_mode="liveall",
         )
         self.training_queued = Gauge(
             "semrec_training_queued",
             "Training runs requested while one was running (0 or 1: requests coalesce).",
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
         self.pending_events = Gauge(
             "semrec_training_pending_events",
-            "Events accepted since the last training started by serve.train_every_events.",
+            "New events in the log since the last run started by serve.train_every_events.",
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
         self.set_training_state("idle")
 
@@ -69,5 +84,14 @@ class ApiMetrics:
             self.training.labels(name).set(1.0 if name == state else 0.0)
 
     def render(self) -> bytes:
-        """The registry in the Prometheus text format."""
-        return generate_latest(self.registry)
+        """The registry (every worker's values under several workers) in the text format."""
+        if not self.multiprocess:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+
+    def close(self) -> None:
+        """This worker is stopping: drop its live gauges from the shared folder."""
+        if self.multiprocess:
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

@@ -1,10 +1,14 @@
 """When the server trains on its own, and how it follows snapshots chosen by other processes.
 
 `TrainingSchedule` asks the `BackgroundTrainer` for a run every `serve.train_interval_s`
-seconds and once `serve.train_every_events` new events were accepted through the API. Every
-`serve.check_interval_s` seconds it also compares the store's served snapshot version with the
-one in memory: when `semrec train` or `semrec rollback` changed it from another process, the
-server loads that snapshot (the same swap under the handle's lock as after its own training).
+seconds and once `serve.train_every_events` new events were appended to the home's event log
+(through this server, another worker or the CLI). Every `serve.check_interval_s` seconds it
+also compares the store's served snapshot version with the one in memory: when another worker,
+`semrec train` or `semrec rollback` changed it, the server loads that snapshot (the same swap
+under the handle's lock as after its own training).
+
+Several server workers on one home (`semrec serve --workers N`) all follow the store, but only
+the one holding the home's schedule lock starts scheduled runs (another takes over if it dies).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from semrec.api.handle import ServiceHandle
+from semrec.api.home_lock import SCHEDULE_LOCK, HomeLock
 from semrec.api.metrics import ApiMetrics
 from semrec.api.training import BackgroundTrainer
 from semrec.data.settings import ServeSettings
@@ -42,7 +47,9 @@ class TrainingSchedule:
         self._metrics = metrics
         self._clock = clock
         self._lock = threading.Lock()
-        self._pending = 0
+        home = handle.recommender.home
+        self._owner = None if home is None else HomeLock(home / SCHEDULE_LOCK)
+        self._mark = handle.last_seq()
         self._last_start = clock()
         self._unloadable: int | None = None
         self._stop = threading.Event()
@@ -59,26 +66,41 @@ class TrainingSchedule:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._owner is not None:
+            self._owner.release()
+
+    @property
+    def schedules(self) -> bool:
+        """Whether this server starts scheduled runs (it holds the home's schedule lock)."""
+        return self._owner is None or self._owner.acquire(wait=False)
+
+    def _pending(self) -> int:
+        return max(0, self._handle.last_seq() - self._mark)
 
     def note_events(self, accepted: int) -> None:
-        """Count events accepted through the API; enough of them start a training run."""
+        """Events were accepted here: start a training run if enough new ones were logged."""
+        if accepted > 0:
+            self._count_events()
+
+    def _count_events(self) -> None:
         every = self._settings.train_every_events
-        if every is None or accepted <= 0:
+        if every is None or not self.schedules:
             return
         with self._lock:
-            self._pending += accepted
-            due = self._pending >= every
+            pending = self._pending()
+            due = pending >= every
             if due:
-                self._pending = 0
-            self._metrics.pending_events.set(self._pending)
+                self._mark += pending
+            self._metrics.pending_events.set(0 if due else pending)
         if due:
             self._start_training(f"{every} new events")
 
     def tick(self) -> None:
-        """One check: follow the store's served snapshot, then start a timed run if due."""
+        """One check: follow the store's served snapshot, then start a run if one is due."""
         self._follow_store()
+        self._count_events()  # events written by other workers or the CLI
         interval = self._settings.train_interval_s
-        if interval is None or self._trainer.status().state == "running":
+        if interval is None or self._trainer.status().state == "running" or not self.schedules:
             return
         if self._clock() - self._last_start >= interval:
             self._start_training(f"every {interval:g}s")
@@ -86,7 +108,7 @@ class TrainingSchedule:
     def describe(self) -> dict[str, Any]:
         """The schedule's settings and the events counted towards the next run."""
         with self._lock:
-            pending = self._pending
+            pending = self._pending() if self._settings.train_every_events else 0
         return {
             "train_interval_s": self._settings.train_interval_s,
             "train_every_events": self._settings.train_every_events,

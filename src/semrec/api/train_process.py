@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from semrec.api.home_lock import TRAIN_LOCK, HomeLock
 from semrec.data.errors import SemrecError
 from semrec.data.settings import Settings
 
@@ -61,7 +62,9 @@ def main() -> None:
     request = json.loads(sys.stdin.read())
     try:
         settings = Settings.from_mapping(request["settings"])
-        with Recommender.open(Path(request["home"]), settings) as rec:
+        home = Path(request["home"])
+        # One training of a home at a time: other server workers may ask for one too.
+        with HomeLock(home / TRAIN_LOCK), Recommender.open(home, settings) as rec:
             answer = rec.train().to_dict()
     except SemrecError as exc:
         answer = {"error": str(exc)}

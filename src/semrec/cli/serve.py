@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
@@ -13,7 +16,9 @@ import typer
 
 from semrec.api import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE
 from semrec.cli.main import DEFAULT_HOME, Home, app
+from semrec.data.errors import SettingsError
 from semrec.service import Recommender
+from semrec.store import Store, open_store
 from semrec.store.api_keys import SCOPES, ApiKey, ApiKeyStore
 
 keys_app = typer.Typer(
@@ -40,6 +45,15 @@ def serve(
         int, typer.Option("--max-body", help="Largest request body in bytes.")
     ] = DEFAULT_MAX_BODY,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes on the home (one per core): reads run side by side. Each "
+            "holds its own copy of the models; a key's rate is shared out among them.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs); needs an API key unless --no-auth."""
     import uvicorn
@@ -47,23 +61,65 @@ def serve(
     from semrec.api import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if no_auth:
+        typer.secho("WARNING: --no-auth: the API is open to anyone", err=True, fg="red")
+    if workers > 1:
+        _serve_workers(home, host, port, no_auth, rate, burst, max_body, log_level, workers)
+        return
     keys = None if no_auth else ApiKeyStore.open(home)
     try:
         with Recommender.open(home) as rec:
             api = create_app(rec, keys=keys, rate=rate or None, burst=burst, max_body=max_body)
-            if no_auth:
-                typer.secho("WARNING: --no-auth: the API is open to anyone", err=True, fg="red")
-            typer.echo(how_to_query(rec, f"http://{host}:{port}", home, auth=not no_auth))
+            typer.echo(how_to_query(rec.store, f"http://{host}:{port}", home, auth=not no_auth))
             uvicorn.run(api, host=host, port=port, log_level=log_level)
     finally:
         if keys is not None:
             keys.close()
 
 
-def how_to_query(rec: Recommender, base: str, home: Path, *, auth: bool) -> str:
+def _serve_workers(
+    home: Path,
+    host: str,
+    port: int,
+    no_auth: bool,
+    rate: float,
+    burst: int,
+    max_body: int,
+    log_level: str,
+    workers: int,
+) -> None:
+    """uvicorn's process manager over `workers` processes, each serving the home."""
+    import uvicorn
+
+    from semrec.api.workers import WORKER_ENV, worker_options
+
+    if not no_auth:
+        with closing(ApiKeyStore.open(home)) as keys:
+            if keys.active_count() == 0:
+                raise SettingsError(
+                    "api keys", 0, "at least one active key (semrec keys create) or --no-auth"
+                )
+    with closing(open_store(home)) as store:
+        typer.echo(how_to_query(store, f"http://{host}:{port}", home, auth=not no_auth))
+    metrics_dir = tempfile.mkdtemp(prefix="semrec-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    os.environ[WORKER_ENV] = worker_options(
+        home, auth=not no_auth, rate=rate or None, burst=burst, max_body=max_body,
+        workers=workers,
+    )  # fmt: skip
+    try:
+        uvicorn.run(
+            "semrec.api.workers:app_from_environment", factory=True, workers=workers,
+            host=host, port=port, log_level=log_level,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def how_to_query(store: Store, base: str, home: Path, *, auth: bool) -> str:
     """curl commands for a user and an item of this home (`$KEY` holds a key when `auth`)."""
-    user = next((u for u in rec.store.user_ids() if u), "some-user")
-    item = next((i for i in rec.store.item_ids() if i), "some-item")
+    user = next((u for u in store.user_ids() if u), "some-user")
+    item = next((i for i in store.item_ids() if i), "some-item")
     header = '-H "Authorization: Bearer $KEY" ' if auth else ""
     click = {"user_id": user, "item_id": item, "type": "click", "timestamp": int(time.time())}
     event = json.dumps({"events": [click]})
