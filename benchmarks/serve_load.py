@@ -1,6 +1,7 @@
 """Load benchmark of the HTTP API (`semrec serve`) against rtrec's own FastAPI app (a script).
 
 Run: ``.venv/bin/python benchmarks/serve_load.py [--sizes 100000 1000000] [--seconds 10]``
+(load scenarios need wrk: ``apt-get install wrk``; without it a Python client drives them)
 
 For each catalog size it builds (once, cached under ``--work``) a synthetic home: items with
 a title, category and price, ``--events-per-item`` events (users browse inside taste clusters,
@@ -40,6 +41,8 @@ from typing import Any
 
 import httpx
 import numpy as np
+
+from wrk_load import wrk_available, wrk_scenario
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RTREC_TOKEN = "bench-token"
@@ -179,40 +182,61 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (a server's worker processes)."""
+    out, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        out.append(here)
+        children = Path(f"/proc/{here}/task/{here}/children")
+        if children.exists():
+            todo += [int(c) for c in children.read_text().split()]
+    return out
+
+
 def memory_mb(pid: int) -> dict[str, float]:
-    """Resident memory now and at its peak (VmRSS, VmHWM), in MB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) / 1024
+    """Resident memory now and at its peak (VmRSS, VmHWM), in MB, summed over the tree."""
+    fields = {"VmRSS": 0.0, "VmHWM": 0.0}
+    for one in process_tree(pid):
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in fields:
+                fields[name] += int(value.split()[0]) / 1024
     return {"rss_mb": round(fields["VmRSS"], 1), "peak_mb": round(fields["VmHWM"], 1)}
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds a process has used."""
-    parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds the process and its live descendants have used."""
+    total = 0
+    for one in process_tree(pid):
+        parts = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(parts[11]) + int(parts[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
 def server(
-    command: list[str], ready: str, env: dict[str, str]
+    command: list[str], ready: str, env: dict[str, str], in_a_row: int = 1
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server process, wait until `ready` answers 200, stop it at the end."""
+    """Start a server process, wait until `ready` answers 200 `in_a_row` times (new
+    connections, so every worker of several is asked), stop it at the end."""
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / "serve_load_server.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=log)
     deadline = time.monotonic() + 600
+    row = 0
     try:
         while True:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server {command} did not start (see {log.name})")
             try:
-                if httpx.get(ready, timeout=5).status_code == 200:
-                    break
+                answered = httpx.get(ready, timeout=5).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+                answered = False
+            row = row + 1 if answered else 0
+            if row >= in_a_row:
+                break
+            if not answered:
+                time.sleep(0.2)
         yield proc
     finally:
         proc.terminate()
@@ -442,13 +466,12 @@ def drive(
             for n, m, c in offered
         ]
     warm = {"recommend": 1.0} if system == "rtrec" else {"recommend": 0.5, "similar": 0.5}
-    run_client(
-        {**base, "kind": "load", "mix": warm, "concurrency": 4, "seconds": 5, "max_requests": 300}
-    )
+    load = wrk_scenario if args.generator == "wrk" else run_client
+    load({**base, "kind": "load", "mix": warm, "concurrency": 4, "seconds": 5, "max_requests": 600})
     out: dict[str, Any] = {"memory_after_warmup": memory_mb(pid), "scenarios": {}}
     for n, (name, mix, concurrency) in enumerate(offered):
         cpu = cpu_seconds(pid)
-        result = run_client(
+        result = load(
             {
                 **base,
                 "kind": "load",
@@ -498,10 +521,12 @@ def semrec_run(
         "0",
         "--log-level",
         "warning",
+        "--workers",
+        str(args.workers),
     ]
     url = f"http://127.0.0.1:{port}"
     tick = time.perf_counter()
-    with server(command, f"{url}/health/ready", {}) as proc:
+    with server(command, f"{url}/health/ready", {}, in_a_row=20 * args.workers) as proc:
         started = time.perf_counter() - tick
         headers = {"Authorization": f"Bearer {info['key']}"}
         tick = time.perf_counter()
@@ -825,6 +850,15 @@ def write_report(meta: dict[str, Any], runs: list[dict[str, Any]], out: Path) ->
     write_markdown(meta, runs, out)
 
 
+def _generator(meta: dict[str, Any]) -> str:
+    if meta.get("generator") == "wrk":
+        return (
+            "wrk (C; one thread, keep-alive connections, a Lua script picking a random known "
+            "user or item per request; a mixed scenario's latency covers all its operations)"
+        )
+    return "asyncio + httpx (keep-alive connections)"
+
+
 def write_markdown(meta: dict[str, Any], runs: list[dict[str, Any]], out: Path) -> None:
     """serve_load.md from the results (``--rewrite-md`` redoes it from serve_load.json)."""
     lines = [
@@ -834,13 +868,14 @@ def write_markdown(meta: dict[str, Any], runs: list[dict[str, Any]], out: Path) 
         f"{meta['load_after']} after (the two cores are shared with other engineers); "
         f"{meta['seconds']} s in all.",
         "",
-        "Servers run in their own process on 127.0.0.1; the load generator (asyncio + httpx, "
-        "keep-alive connections) in another, on the same two cores. semrec: `semrec serve` "
-        "(one uvicorn worker, API keys on, no rate limit), ALS (64 factors) + popularity, "
-        "text off. rtrec: `rtrec.serving.app` (SLIM) under uvicorn. Each scenario runs until "
-        "its time or request budget; req/s counts every operation of the scenario. Freshness: "
-        "a purchase of the user's top item is acknowledged, then recommendations are asked "
-        "for until that item is gone (time from the acknowledgement).",
+        "Servers run in their own processes on 127.0.0.1; the load generator in another, on "
+        f"the same two cores: {_generator(meta)}. semrec: `semrec serve --workers "
+        f"{meta.get('workers', 1)}` (API keys on, no rate limit), ALS (64 factors) + "
+        "popularity, text off. rtrec: `rtrec.serving.app` (SLIM) under uvicorn. Each scenario "
+        "runs until its time or request budget; req/s counts every operation of the scenario. "
+        "Freshness (Python client): a purchase of the user's top item is acknowledged, then "
+        "recommendations are asked for until that item is gone (time from the "
+        "acknowledgement). Memory and CPU are summed over a server's processes.",
         "",
         "![latency](serve_load.png)",
         "",
@@ -892,6 +927,13 @@ def main() -> None:
     parser.add_argument("--peer-up-to", type=int, default=100_000, help="largest size for rtrec")
     parser.add_argument("--retrain-up-to", type=int, default=100_000, help="largest size retrained")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--workers", type=int, default=2, help="semrec serve --workers")
+    parser.add_argument(
+        "--generator",
+        choices=("wrk", "python"),
+        default="wrk" if wrk_available() else "python",
+        help="load generator of the load scenarios (freshness and retrain: always Python)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/semrec-serve-load"))
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--rewrite-md", action="store_true", help="only redo the .md from .json")
@@ -913,6 +955,8 @@ def main() -> None:
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],
         "seconds": round(time.time() - started),
+        "generator": args.generator,
+        "workers": args.workers,
     }
     write_report(meta, runs, args.out)
 

@@ -114,7 +114,7 @@ class ServeSettings(BaseModel):
     model_config = _FROZEN
     #: Train every this many seconds (None: no timed training).
     train_interval_s: float | None = Field(None, gt=0)
-    #: Train once this many new events were accepted through the API (None: never).
+    #: Train once this many new events were appended to the log, by anyone (None: never).
     train_every_events: int | None = Field(None, ge=1)
     #: Seconds between looks at the clock and at the store's served snapshot.
     check_interval_s: float = Field(2.0, gt=0)
