@@ -98,9 +98,14 @@ class ServiceHandle:
         return report
 
     def reload(self) -> int | None:
-        """Serve the store's served snapshot now (a swap under the lock); returns its version."""
+        """Serve the store's served snapshot now; returns its version.
+
+        It is restored outside the lock (reads go on meanwhile), then swapped in under it.
+        """
+        loaded = self.recommender.restore_snapshot()
         with self._lock:
-            version = self.recommender.reload_snapshot()
+            self.recommender.swap_snapshot(loaded)
+            version = self.recommender.model_version
         _freeze_heap()
         self._set_version(version)
         return self._version

@@ -17,8 +17,6 @@ from semrec.data.errors import NotFittedError, NotFoundError, ValidationError
 from semrec.data.records import EVENT_TYPE_CODES, Event, Item, Recommendation
 from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
-from semrec.index import load_index
-from semrec.models import restore_model
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
 from semrec.service.fusion_tuning import (
@@ -44,7 +42,7 @@ from semrec.service.reading import (
 )
 from semrec.service.reranking import rerank_options
 from semrec.service.searching import QueryScores, query_scores
-from semrec.service.serving import INDEX_PREFIX, ServingModels
+from semrec.service.serving import LoadedSnapshot, ServingModels, load_snapshot
 from semrec.service.training import TrainReport, event_weights, fit_models
 from semrec.store import EventArrays, Store, open_store
 from semrec.text.encoders.cached import CachedEncoder
@@ -69,7 +67,7 @@ class Recommender:
         self._live = LiveTracker(store, self._weights)
         self._fusion = default_fusion(settings)
         rerank_options(settings.rank)  # bad rules in the settings fail here, not per request
-        self._load_snapshot()
+        self.swap_snapshot(self.restore_snapshot())
 
     @classmethod
     def open(
@@ -203,30 +201,28 @@ class Recommender:
 
     def reload_snapshot(self) -> int | None:
         """Serve the newest snapshot in the store (one trained elsewhere); return its version."""
-        self._load_snapshot()
-        self._catalog.models_changed()  # the catalog did not change: its caches stay warm
+        self.swap_snapshot(self.restore_snapshot())
         return self.model_version
+
+    def restore_snapshot(self) -> LoadedSnapshot | None:
+        """The store's served snapshot, restored: the slow half of a reload, which changes
+        nothing being served (a server runs it outside its lock). None: no snapshot yet."""
+        snapshot = self.store.served_snapshot()
+        return (
+            None if snapshot is None else load_snapshot(snapshot, self.settings.train.serve_model)
+        )
+
+    def swap_snapshot(self, loaded: LoadedSnapshot | None) -> None:
+        """Serve `loaded` from the next call on (the fast half of a reload); None: no-op."""
+        if loaded is not None:
+            self._serving = loaded.models
+            self._fusion = fusion_from_meta(loaded.fusion_meta, self.settings)
+            self._catalog.models_changed()  # the catalog did not change: its caches stay warm
 
     @property
     def model_version(self) -> int | None:
         """The version of the snapshot being served, None before the first training."""
         return None if self._serving is None else self._serving.version
-
-    def _load_snapshot(self) -> None:
-        snapshot = self.store.served_snapshot()
-        if snapshot is None:
-            return
-        params = snapshot.meta.get("params", {})
-        models, indexes = {}, {}
-        for name, arrays in snapshot.arrays.items():
-            if name.startswith(INDEX_PREFIX):
-                indexes[name.removeprefix(INDEX_PREFIX)] = load_index(dict(arrays))
-            else:
-                models[name] = restore_model(name, arrays, params.get(name))
-        self._serving = ServingModels(
-            models, snapshot.version, self.settings.train.serve_model, indexes
-        )
-        self._fusion = fusion_from_meta(snapshot.meta.get("fusion"), self.settings)
 
     # -- language -----------------------------------------------------------------------------
     def encoder(self) -> CachedEncoder:

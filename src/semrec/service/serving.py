@@ -11,11 +11,12 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from semrec.data.errors import NotFittedError
-from semrec.index import VectorIndex
-from semrec.models import Model, top_k
+from semrec.index import VectorIndex, load_index
+from semrec.models import Model, restore_model, top_k
 from semrec.models.factors import FactorModel
+from semrec.store import Snapshot
 
-__all__ = ["INDEX_PREFIX", "CfPool", "Ranked", "ServingModels"]
+__all__ = ["INDEX_PREFIX", "CfPool", "LoadedSnapshot", "Ranked", "ServingModels", "load_snapshot"]
 
 #: Snapshot array groups named ``index-<model>`` hold an ANN index over that model's factors.
 INDEX_PREFIX = "index-"
@@ -218,3 +219,24 @@ def _best(values: npt.NDArray[np.float32], depth: int) -> npt.NDArray[np.int64]:
     if values.shape[0] <= depth:
         return np.arange(values.shape[0], dtype=np.int64)
     return np.argpartition(-values, depth - 1)[:depth].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class LoadedSnapshot:
+    """A snapshot restored for serving (models, ANN indexes), not yet served."""
+
+    models: ServingModels
+    fusion_meta: Mapping[str, Any] | None
+
+
+def load_snapshot(snapshot: Snapshot, serve_model: str) -> LoadedSnapshot:
+    """Restore every model and index of `snapshot` (the slow part of serving a new one)."""
+    params = snapshot.meta.get("params", {})
+    models, indexes = {}, {}
+    for name, arrays in snapshot.arrays.items():
+        if name.startswith(INDEX_PREFIX):
+            indexes[name.removeprefix(INDEX_PREFIX)] = load_index(dict(arrays))
+        else:
+            models[name] = restore_model(name, arrays, params.get(name))
+    serving = ServingModels(models, snapshot.version, serve_model, indexes)
+    return LoadedSnapshot(serving, snapshot.meta.get("fusion"))
