@@ -130,3 +130,20 @@ def _has_fallback(answer: dict[str, Any]) -> bool:
     return all(
         any(reason.get("fallback") for reason in item["reasons"]) for item in answer["items"]
     )
+
+
+def test_a_worker_that_cannot_start_stops_the_server_with_a_clear_error(tmp_path: Path) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "semrec", "serve", "--home", str(tmp_path / "home"),
+             "--port", str(port), "--workers", "2", "--no-auth"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        taken.close()
+    assert done.returncode != 0
+    assert "failed to start" in done.stderr and "Address already in use" in done.stderr

@@ -88,10 +88,8 @@ def _serve_workers(
     log_level: str,
     workers: int,
 ) -> None:
-    """uvicorn's process manager over `workers` processes, each serving the home."""
-    import uvicorn
-
-    from semrec.api.workers import WORKER_ENV, worker_options
+    """`workers` server processes on the home (`semrec.api.workers.serve_workers`)."""
+    from semrec.api.workers import serve_workers, worker_options
 
     if not no_auth:
         with closing(ApiKeyStore.open(home)) as keys:
@@ -101,17 +99,14 @@ def _serve_workers(
                 )
     with closing(open_store(home)) as store:
         typer.echo(how_to_query(store, f"http://{host}:{port}", home, auth=not no_auth))
-    metrics_dir = tempfile.mkdtemp(prefix="semrec-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    os.environ[WORKER_ENV] = worker_options(
+    options = worker_options(
         home, auth=not no_auth, rate=rate or None, burst=burst, max_body=max_body,
         workers=workers,
     )  # fmt: skip
+    metrics_dir = tempfile.mkdtemp(prefix="semrec-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # read by each new worker
     try:
-        uvicorn.run(
-            "semrec.api.workers:app_from_environment", factory=True, workers=workers,
-            host=host, port=port, log_level=log_level,
-        )  # fmt: skip
+        serve_workers(options, host, port, workers, log_level)
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
 
