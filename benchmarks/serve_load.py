@@ -637,69 +637,62 @@ def profile_requests(home: Path, ids: dict[str, Any], calls: int = 100) -> dict[
 # -- results ------------------------------------------------------------------------------------
 #: What the numbers say; written after reading a run (kept here so a re-run keeps it).
 NOTES = """
-**What fits.** Both sizes. 1M items, 10M events, 500k users: the home took 23 min to build
-(items 75 s; events 508 s through `Recommender.ingest`, about 20k/s; ALS + popularity 815 s).
-The server is ready 75 s after start (warm-up: catalog view, live state from 10M events), holds
-2.2 GB after warm-up and 2.6 GB after the load, peak 3.8 GB. A retrain under load was run at
-100k only (one 1M training takes about 14 min of both cores). rtrec learns through its own
-`POST /fit` at about 340 events/s (100k events: 292 s), so it got the newest 100k events, not
-the whole log, and it has no similar-items route: its rows are for 100k only.
+**What fits.** Both sizes. 1M items, 10M events, 500k users: the home took 14 min to build here
+(items 20 s; events 187 s through `Recommender.ingest`; training 658 s, of which the HNSW index
+over the ALS item factors is about 4 min). Two workers hold 2.7 GB each after warm-up at 1M
+(5.4 GB in all, 5.5 GB after the load; the summed peak, 7.8 GB, is the warm-up building the live
+state from 10M events). A retrain under load was run at 100k only (a 1M training takes 11 min
+of both cores). rtrec learns through its own `POST /fit` (100k events: 157 s), so it got the
+newest 100k events, not the whole log, and it has no similar-items route.
 
-**Issue 6 targets at 1M, measured:** recommendation p99 with one client 1,950 ms (target 15);
-1.3 req/s with 16 clients (target 800); freshness p50 657 ms, p99 1,463 ms (target 50); no
-error (0 of 7,802 requests at 1M, 0 of 11,106 at 100k). Freshness is exactly one
-recommendation's latency: the first read after the acknowledgement already left the purchased
-item out every time (39/39 at 1M, 200/200 at 100k), so the write path is real time and the read
-path is what is slow. One-event ingestion: 7.4 ms p50, 11 ms p99, 181 events/s with 16 clients.
+**Issue 6 targets at 1M items, measured in this run (2 workers, wrk on the same 2 cores):**
 
-**Where a recommendation's time goes at 1M** (cProfile above, 718 ms a call in-process):
+| target | measured | |
+|---|---|---|
+| recommendation p99, 1 client, <= 15 ms | p50 4.6 ms, p99 6.5 ms, max 15 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 354/s; mixed c=16 362/s | **not met** |
+| freshness <= 50 ms | p50 6.6 ms, p99 8.8 ms after the ack; 200/200 fresh at once | met |
+| no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
-1. `FactorModel._affinity` (`models/factors.py:102`, called by `explain` for the "because of"
-   reason): 513 ms, 71%. Per request it converts the whole 1M x 64 factor matrix to float64
-   (`astype`, ~190 ms) and normalises every row (`norm`, 259 ms) although it needs only the
-   history rows and the k result rows. Normalising `y[src]` and `y[dst]` alone, or caching unit
-   factors once per snapshot, makes it well under 1 ms.
-2. `FactorModel._score` (`factors.py:98`): 136 ms, 19%: `self._item_factors.T.astype(np.float64)`
-   copies the matrix per request before the product. Without the copy the product still reads
-   256 MB per request, so p99 <= 15 ms needs ANN retrieval for the CF candidates
-   (`semrec.index`: faiss HNSW answers 1M x 64 in 1.7 ms, `ann.md`), then scores only those.
-3. `fuse` / `normalise` over catalog-long arrays (`service/sources.py`, `rank/fusion.py`) 38 ms,
-   `top_k` 10 ms, live sources 4 ms: they too should run over candidates, not 1M-long arrays.
-4. `similar` spends its time in the same two functions (`_affinity` 504 ms, `_score` 157 ms).
+**Why not 800/s.** The two cores are the limit: a recommendation at 1M costs the server 4.6-5.0
+ms of CPU (server CPU seconds over requests, table above), so both cores at 100% answer at most
+about 400/s, and wrk takes some of them. Similar items cost 3.0-3.4 ms (533/s with 16
+clients), one-event ingestion 1.3-1.5 ms (868/s). HTTP itself is not it: liveness costs 0.16 ms
+of CPU and answers at 0.17 ms p50 (its 2,000/s is its request budget spent in 10 s, not a
+limit). A py-spy profile of a worker under recommendation load at 100k puts 57% of its samples
+in `Recommender.recommend` (fusion of six candidate sources, a CF fold-in and HNSW search over
+the factors, re-ranking and an explanation with evidence for each item) and about 12% in
+uvicorn, routing, dependencies and serialisation. rtrec's recommendation (SLIM on 100k events, no
+live sources, no explanations) costs 0.8 ms of CPU: 1,229/s with 16 clients at 100k. 800/s at
+1M would need the read path at about 2 ms of CPU, less than half of today's.
 
-At 100k the split is the same: 69 ms a call, `_affinity` 43 ms (63%), `_score` 14 ms, fusion 3 ms.
-There the server used 1.9 cores during single-client reads (BLAS threads): reads are CPU-bound.
+**Workers.** `semrec serve --workers 2` is what turned concurrency into throughput: with one
+process, reads queue behind one lock and one interpreter (242/s with 8 clients against 296/s
+with one at 100k, measured with wrk before workers existed). Each worker listens on its own
+`SO_REUSEPORT` socket; with uvicorn's shared socket, one worker accepted all 16 connections of
+a burst in one run (195/s with 16 clients against 485/s in another run of the same code).
 
-**More clients do not add throughput:** one lock serialises the (not thread-safe) recommender and
-the two cores are shared with the load generator, so 16 clients queue (recommend c=16 p50 is
-about 15x c=1). Once a read costs a few ms, concurrency needs a read path that can run without the
-lock, or several server processes on one home (live state already catches up from the log).
+**Generator.** wrk replaced the asyncio + httpx client for the load scenarios: the Python client
+took most of the CPU it was measuring (the previous run of this file: liveness 2.9 ms p50,
+recommendation at 1M 16.2 ms p50 and 22.6 ms p99; now 0.17 ms and 4.6 / 6.5 ms on the same
+home). Freshness and the retrain window still use the Python client.
 
-**HTTP floor:** liveness 1.7-2.1 ms p50 (the client process, at 78% CPU, is part of that) and
-one-event ingestion 4-7 ms through HTTP against 0.07 ms in-process (`ingest.md`): uvicorn runs
-the pure-Python h11 parser and asyncio loop here (no uvloop/httptools installed), plus routing,
-pydantic and the key check. `uvicorn[standard]` would lower it; it is not installable offline.
+**Swap.** At 100k, 8 clients of mixed load while `POST /admin/train` trains in a child process
+and the worker swaps v3 -> v4: 20,404 requests, 0 errors; requests started around the swap
+p99 60 ms, max 139 ms. The model is now restored outside the service lock and only swapped under
+it; the slowest requests of the window (242 ms at 20 s) fall when the training child starts
+competing for the two cores, not at the swap (169 ms at 83 s).
 
-**Swap:** training now runs in a child process (`semrec/api/train_process.py`). In a probe on
-the 100k home, training in a thread of the server held recommendations up to 1.4 s at a time
-(interpreter lock), in a child process 0.23 s; the retrain under load took 92 s here against 497 s
-in a thread in an earlier run. What remains is the swap itself: every request started around
-it waited about 3.1 s (requests started at 93.0-93.5 s, the new version served at 93.4 s).
-`Recommender.reload_snapshot()` drops the catalog view, cold-start and language caches, so the
-next request rebuilds them under the lock (the view alone re-reads and re-validates every item;
-an earlier in-process measurement: 18 s for the first request after a reload, 11 s of it the
-view). Fix in the service: keep the view across reloads (the catalog did not change) and build
-the new snapshot's caches before taking the lock, so the lock covers a pointer swap only.
+**Ingestion tail.** One-event ingestion has p50 1.3 ms but p99 12-87 ms and max 108-402 ms at
+the client, while the server's own latency histogram (`/metrics`) puts 99.95% of the same
+requests under 10 ms. The tail is outside the request handler; a full garbage collection was one
+cause (113 ms at 100k, now 14 ms with the warmed-up heap frozen), the rest is not found yet (also
+with one worker; not seen for invalid bodies that never reach SQLite).
 
-**rtrec** (SLIM on the newest 100k events): recommend 6.4 ms p50, 9.7 ms p99 with one client,
-246 req/s with 16: the mark for semrec's read path. Each of its events costs 270 ms p50 (its
-`/fit` refits the touched items; 2.8 events/s with 16 clients), so from sending an event to a
-recommendation without the item takes 382 ms p50 against semrec's 82 ms at 100k.
-
-**Noise:** two cores shared with other engineers (load average 1.0-1.3 here); an earlier run at
-load 4-5 measured semrec's reads 1.5-2x slower. Compare rows within one run. The whole run takes
-about 18 min with the homes already built (their build: 2 min for 100k, 23 min for 1M), so it is
-not in `make bench`; run `python benchmarks/serve_load.py --sizes 100000 1000000`.
+**Noise:** two cores shared with other engineers (load average 1.5-1.8 around this run); runs
+of the same code differed by up to 25% in throughput. Compare rows within one run. The whole run
+takes about 11 min with the homes already built (their build: 1 min for 100k, 14 min for 1M),
+so it is not in `make bench`; run `python benchmarks/serve_load.py --sizes 100000 1000000`.
 """
 
 
