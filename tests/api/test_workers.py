@@ -92,7 +92,8 @@ def test_both_workers_answer_and_the_metrics_add_up(workers: tuple[str, str]) ->
 
     def recommended() -> float:
         labels = {"route": "/users/{user_id}/recommendations", "method": "GET", "status": "200"}
-        return metric(httpx.get(f"{url}/metrics").text, "semrec_http_request_duration_seconds_count", **labels)  # fmt: skip
+        text = httpx.get(f"{url}/metrics").text
+        return metric(text, "semrec_http_request_duration_seconds_count", **labels)
 
     before = recommended()
     for n in range(READS):
