@@ -38,7 +38,7 @@ class SQLiteStore:
         self._depth = 0
         self._users: dict[str, int] = {}
         self._items: dict[str, int] = {}
-        self._forgets_seen = self._last_forget()
+        self._forgets_seen = 0
         root = None if home is None else home / "snapshots"
         self._snapshots = SnapshotTable(self._conn, self._lock, self.atomic, root, keep_snapshots)
 
@@ -74,16 +74,12 @@ class SQLiteStore:
         """Record a change for other processes (inside the write that makes it)."""
         self._conn.execute("INSERT INTO changes (kind, idx) VALUES (?, ?)", (kind, idx))
 
-    def _last_forget(self) -> int:
-        row = self._conn.execute("SELECT MAX(seq) FROM changes WHERE kind='user'").fetchone()
-        return int(row[0] or 0)
-
     def _follow_forgets(self) -> None:
         """Drop cached user ids when any process forgot a user (its index may be reused)."""
-        last = self._last_forget()
-        if last != self._forgets_seen:
+        row = self._conn.execute("SELECT MAX(seq) FROM changes WHERE kind='user'").fetchone()
+        if int(row[0] or 0) != self._forgets_seen:
             self._users.clear()
-            self._forgets_seen = last
+            self._forgets_seen = int(row[0] or 0)
 
     def changes_after(self, seq: int) -> list[Change]:
         """Catalog edits and forgotten users recorded after change number `seq`, in order."""
@@ -335,7 +331,6 @@ class SQLiteStore:
             self._conn.execute("DELETE FROM users WHERE idx=?", (idx,))
             self._users.pop(user_id, None)
             self._record("user", idx - 1)
-            self._forgets_seen = self._last_forget()
         return int(deleted)
 
     # -- snapshots ----------------------------------------------------------------------------
