@@ -26,7 +26,7 @@ from semrec.data.errors import SettingsError
 from semrec.service import Recommender
 from semrec.store.api_keys import ApiKeyStore
 
-__all__ = ["DEFAULT_BURST", "DEFAULT_MAX_BODY", "DEFAULT_RATE", "create_app"]
+__all__ = ["DEFAULT_BURST", "DEFAULT_MAX_BODY", "DEFAULT_RATE", "create_app", "require_active_key"]
 
 log = logging.getLogger("semrec.api")
 
@@ -53,6 +53,14 @@ def _version() -> str:
         return "0"
 
 
+def require_active_key(keys: ApiKeyStore) -> None:
+    """`SettingsError` unless the key store holds at least one active key."""
+    if keys.active_count() == 0:
+        raise SettingsError(
+            "api keys", 0, "at least one active key (semrec keys create) or --no-auth"
+        )
+
+
 def create_app(
     recommender: Recommender,
     *,
@@ -74,10 +82,8 @@ def create_app(
         log.warning(
             "AUTHENTICATION IS OFF: anyone who can reach this server may change or erase data"
         )
-    elif keys.active_count() == 0:
-        raise SettingsError(
-            "api keys", 0, "at least one active key (semrec keys create) or --no-auth"
-        )
+    else:
+        require_active_key(keys)
     metrics = ApiMetrics()
     handle = ServiceHandle(recommender, metrics)
     trainer = BackgroundTrainer(handle, metrics)

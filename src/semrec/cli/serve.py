@@ -16,7 +16,6 @@ import typer
 
 from semrec.api import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE
 from semrec.cli.main import DEFAULT_HOME, Home, app
-from semrec.data.errors import SettingsError
 from semrec.service import Recommender
 from semrec.store import Store, open_store
 from semrec.store.api_keys import SCOPES, ApiKey, ApiKeyStore
@@ -89,14 +88,12 @@ def _serve_workers(
     workers: int,
 ) -> None:
     """`workers` server processes on the home (`semrec.api.workers.serve_workers`)."""
+    from semrec.api.app import require_active_key
     from semrec.api.workers import serve_workers, worker_options
 
     if not no_auth:
         with closing(ApiKeyStore.open(home)) as keys:
-            if keys.active_count() == 0:
-                raise SettingsError(
-                    "api keys", 0, "at least one active key (semrec keys create) or --no-auth"
-                )
+            require_active_key(keys)  # here, before any worker starts and fails on it
     with closing(open_store(home)) as store:
         typer.echo(how_to_query(store, f"http://{host}:{port}", home, auth=not no_auth))
     options = worker_options(

@@ -84,10 +84,13 @@ class SQLiteStore:
     def changes_after(self, seq: int) -> list[Change]:
         """Catalog edits and forgotten users recorded after change number `seq`, in order."""
         with self._lock:
-            self._follow_forgets()
             rows = self._conn.execute(
                 "SELECT seq, kind, idx FROM changes WHERE seq > ? ORDER BY seq", (seq,)
             ).fetchall()
+            forgets = [s for s, kind, _ in rows if kind == "user" and s > self._forgets_seen]
+            if forgets:  # (writes look for forgets themselves, in `atomic`)
+                self._users.clear()
+                self._forgets_seen = max(forgets)
         return [Change(int(s), str(k), int(i)) for s, k, i in rows]
 
     # -- id maps ------------------------------------------------------------------------------
