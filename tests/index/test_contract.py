@@ -65,6 +65,24 @@ def test_filtered_top_10_matches_exact_search(
     assert recall(ids, brute_force(x, q, 10, ok)) >= MIN_RECALL[name]
 
 
+def test_a_beam_trades_recall_and_never_returns_fewer_than_k(
+    built: tuple[str, VectorIndex], data: tuple
+) -> None:
+    name, index = built
+    x, q = data
+    truth = brute_force(x, q, 100)
+    narrow, _ = index.search(q, 100, beam=1)  # below k: the beam is k
+    wide, _ = index.search(q, 100, beam=400)
+    assert narrow.shape == wide.shape == (100, 100)
+    assert (narrow >= 0).all()
+    narrow_recall, wide_recall = recall(narrow, truth), recall(wide, truth)
+    assert wide_recall >= narrow_recall
+    assert narrow_recall >= (1.0 if name == "exact" else 0.8)
+    if name == "hnsw":
+        with pytest.raises(ValidationError, match="beam"):
+            index.search(q, 10, beam=0)
+
+
 def test_single_query_gives_one_dimensional_results(built: tuple, data: tuple) -> None:
     _, index = built
     x, q = data

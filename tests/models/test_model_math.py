@@ -10,7 +10,7 @@ from threadpoolctl import threadpool_limits
 
 from semrec.data.errors import ValidationError
 from semrec.models import ALS, BPR, EASE, ItemKNN, Popularity
-from semrec.models.factors import fold_in
+from semrec.models.factors import fold_in, gram_matrix
 from semrec.models.itemknn import cosine_similarity, keep_top_per_row
 
 
@@ -108,6 +108,22 @@ def test_fold_in_with_unit_confidence_is_ridge_regression() -> None:
     h = sp.csr_matrix(np.array([[1, 0, 1, 0, 0, 1, 0, 0, 0]], dtype=np.float64))
     expected = np.linalg.solve(y.T @ y + 0.5 * np.eye(3), y.T @ h.toarray()[0])
     np.testing.assert_allclose(fold_in(h, y, 0.5)[0], expected, rtol=1e-10)
+
+
+def test_one_row_fold_in_equals_the_same_row_solved_in_a_batch() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.normal(size=(50, 6)).astype(np.float32)
+    rows = sp.random(3, 50, density=0.2, format="csr", random_state=rng) * 5
+    batch = fold_in(rows, y, 0.2)
+    for u in range(3):
+        np.testing.assert_allclose(fold_in(rows[u], y, 0.2)[0], batch[u], rtol=1e-9, atol=1e-12)
+    assert fold_in(rows[0], y, 0.2).dtype == np.float64
+
+
+def test_gram_matrix_in_chunks_is_the_float64_gram() -> None:
+    y = np.random.default_rng(5).normal(size=(1001, 4)).astype(np.float32)
+    wide = y.astype(np.float64)
+    np.testing.assert_allclose(gram_matrix(y, rows=100), wide.T @ wide, rtol=1e-12)
 
 
 def test_als_fit_is_deterministic_for_a_seed() -> None:

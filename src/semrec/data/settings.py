@@ -123,7 +123,7 @@ class ServeSettings(BaseModel):
     #: builds an HNSW index over the serving model's item factors for the CF candidates.
     candidates_above: int = Field(100_000, ge=0)
     #: How many of its best items each source adds to the candidate pool.
-    candidate_depth: int = Field(200, ge=10, le=10_000)
+    candidate_depth: int = Field(100, ge=10, le=10_000)
 
 
 class StoreSettings(BaseModel):

@@ -60,8 +60,13 @@ class VectorIndex(Protocol):
         *,
         allow: NDArray[np.bool_] | None = None,
         exclude: NDArray[np.integer] | None = None,
+        beam: int | None = None,
     ) -> Result:
-        """The `k` best ids and scores per query row, best first, honouring allow/exclude."""
+        """The `k` best ids and scores per query row, best first, honouring allow/exclude.
+
+        `beam` overrides an approximate index's search beam for this call (at least `k` is
+        used; exact indexes ignore it).
+        """
         ...
 
     def to_arrays(self) -> Arrays:

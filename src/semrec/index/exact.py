@@ -74,8 +74,12 @@ class ExactIndex:
         *,
         allow: NDArray[np.bool_] | None = None,
         exclude: NDArray[np.integer] | None = None,
+        beam: int | None = None,
     ) -> Result:
-        """The `k` best ids and inner products per query row, best first (equal scores by id)."""
+        """The `k` best ids and inner products per query row, best first (equal scores by id).
+
+        `beam` is accepted for the `VectorIndex` contract and ignored: the search is exact.
+        """
         q = check_query(query, self.dim, self.metric)
         k = check_k(k)
         ok = eligible_ids(self._present[: self._rows], allow, exclude)

@@ -159,8 +159,12 @@ class HnswIndex:
         *,
         allow: NDArray[np.bool_] | None = None,
         exclude: NDArray[np.integer] | None = None,
+        beam: int | None = None,
     ) -> Result:
-        """The `k` best ids and inner products per query row, best first (approximate)."""
+        """The `k` best ids and inner products per query row, best first (approximate).
+
+        `beam` replaces `ef` for this call (a filter still widens it; at least `k` is used).
+        """
         q = check_query(query, self.dim, self.metric)
         k = check_k(k)
         ok = self._passing_slots(allow, exclude)
@@ -168,9 +172,10 @@ class HnswIndex:
         k = min(k, n_ok)
         if k == 0:
             return shape_result(empty_result(len(q)), query)
-        ef = max(self.ef, k)
+        base = self.ef if beam is None else check_int("beam", beam, 1)
+        ef = max(base, k)
         if ok is not None:
-            ef = max(ef, math.ceil(self.ef * self.filter_ef_scale * self.slots / n_ok))
+            ef = max(ef, math.ceil(base * self.filter_ef_scale * self.slots / n_ok))
             if n_ok <= self.exact_per_ef * ef:
                 return shape_result(self._exact(q, k, ok), query)
         return shape_result(self._approximate(q, k, ef, ok), query)

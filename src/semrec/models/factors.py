@@ -12,23 +12,36 @@ from numpy.typing import NDArray
 
 from semrec.models.base import Arrays, Model, as_csr, fit_width
 
-__all__ = ["FactorModel", "fold_in"]
+__all__ = ["FactorModel", "fold_in", "gram_matrix"]
 
 _CHUNK = 512
 
 
 def _solve_chunk(
-    conf: sp.csr_matrix, factors: NDArray[np.float64], base: NDArray[np.float64]
+    conf: sp.csr_matrix, factors: NDArray[np.floating[Any]], base: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Per-row weighted least squares for one chunk of confidence rows."""
     n, f = conf.shape[0], factors.shape[1]
     lhs = np.broadcast_to(base, (n, f, f)).copy()
-    rhs = np.asarray(conf @ factors, dtype=np.float64)
+    rhs = np.zeros((n, f), dtype=np.float64)
     for u in range(n):
         lo, hi = conf.indptr[u], conf.indptr[u + 1]
-        y = factors[conf.indices[lo:hi]]
+        y = np.asarray(factors[conf.indices[lo:hi]], dtype=np.float64)
         lhs[u] += y.T @ ((conf.data[lo:hi, None] - 1.0) * y)
+        rhs[u] = conf.data[lo:hi] @ y
     return np.asarray(np.linalg.solve(lhs, rhs[..., None])[..., 0], dtype=np.float64)
+
+
+def _solve_one(
+    items: NDArray[np.int32],
+    conf: NDArray[np.float64],
+    y: NDArray[np.floating[Any]],
+    base: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """`_solve_chunk` for a single row given as its items and confidences (the serving case)."""
+    yu = np.asarray(y[items], dtype=np.float64)
+    lhs = base + yu.T @ ((conf[:, None] - 1.0) * yu)
+    return np.asarray(np.linalg.solve(lhs, conf @ yu), dtype=np.float64)
 
 
 def fold_in(
@@ -46,12 +59,14 @@ def fold_in(
     ridge regression of the binary history on ``Y`` (solved in one batch). `gram` is ``YᵀY``
     when the caller has it cached (it is the costly part of a one-user fold-in).
     """
-    y = np.asarray(item_factors, dtype=np.float64)
+    y = np.asarray(item_factors)
     conf = sp.csr_matrix(confidence, dtype=np.float64)
     f = y.shape[1]
-    base = (y.T @ y if gram is None else gram) + regularization * np.eye(f)
+    base = (gram_matrix(y) if gram is None else gram) + regularization * np.eye(f)
+    if conf.shape[0] == 1:
+        return _solve_one(conf.indices, conf.data, y, base)[None, :]
     if conf.nnz == 0 or np.all(conf.data == 1.0):
-        rhs = np.asarray(conf @ y, dtype=np.float64)
+        rhs = np.asarray(conf @ np.asarray(y, dtype=np.float64), dtype=np.float64)
         return np.asarray(np.linalg.solve(base, rhs.T).T, dtype=np.float64)
     parts = [
         _solve_chunk(conf[start : start + _CHUNK], y, base)
@@ -60,20 +75,30 @@ def fold_in(
     return np.vstack(parts)
 
 
+def gram_matrix(y: NDArray[np.floating[Any]], rows: int = 65_536) -> NDArray[np.float64]:
+    """``YᵀY`` in float64, widening `rows` rows of `y` at a time (no float64 copy of `y`)."""
+    f = y.shape[1]
+    gram = np.zeros((f, f), dtype=np.float64)
+    for start in range(0, y.shape[0], rows):
+        part = np.asarray(y[start : start + rows], dtype=np.float64)
+        gram += part.T @ part
+    return gram
+
+
 class FactorModel(Model):
     """A model whose scores are ``user_factors @ item_factors.T`` with users folded in."""
 
     def __init__(self) -> None:
         super().__init__()
         self._item_factors: NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
-        self._cache: tuple[object, NDArray[np.float64], NDArray[np.float64]] | None = None
+        self._cache: tuple[object, NDArray[np.float64]] | None = None
 
-    def _latent64(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The latent item factors as float64 and their Gram matrix, computed once per fit."""
+    def _latent64(self) -> tuple[NDArray[np.float32], NDArray[np.float64]]:
+        """The latent item factors and their float64 Gram matrix (computed once per fit)."""
+        y = self._latent_factors()
         if self._cache is None or self._cache[0] is not self._item_factors:
-            y = np.asarray(self._latent_factors(), dtype=np.float64)
-            self._cache = (self._item_factors, y, y.T @ y)
-        return self._cache[1], self._cache[2]
+            self._cache = (self._item_factors, gram_matrix(y))
+        return y, self._cache[1]
 
     @property
     def item_factors(self) -> NDArray[np.float32]:

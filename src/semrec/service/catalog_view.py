@@ -67,15 +67,29 @@ class CatalogView:
         )
         return list(distinct), codes
 
+    @cached_property
+    def _candidates(self) -> npt.NDArray[np.bool_]:
+        if not self.has_meta.any():
+            mask = self.available | ~self.has_meta
+        else:
+            mask = self.has_meta & self.available
+        mask.setflags(write=False)
+        return mask
+
     def candidates(self) -> npt.NDArray[np.bool_]:
-        """Items that may be recommended: available catalog items.
+        """Items that may be recommended: available catalog items (a new array, computed once
+        per view).
 
         When the catalog holds no metadata at all (events imported alone), every item seen in
         events is a candidate.
         """
-        if not self.has_meta.any():
-            return self.available | ~self.has_meta
-        return self.has_meta & self.available
+        return self._candidates.copy()
+
+    def allowed(self, filters: Mapping[str, Any] | None) -> npt.NDArray[np.bool_]:
+        """A new mask of the candidates passing request `filters` (see `filter_mask`)."""
+        if not filters:
+            return self.candidates()
+        return self._candidates & self.filter_mask(filters)
 
     def filter_mask(self, filters: Mapping[str, Any] | None) -> npt.NDArray[np.bool_]:
         """Items passing request filters (`category` prefix, `brand`, price bounds, `exclude`)."""
@@ -99,8 +113,26 @@ class CatalogView:
             with np.errstate(invalid="ignore"):
                 inside = self.prices >= bound if key == "min_price" else self.prices <= bound
             return np.asarray(inside, dtype=bool)
-        excluded = {value} if isinstance(value, str) else set(value)
-        return np.array([i not in excluded for i in self.item_ids], dtype=bool)
+        excluded = [value] if isinstance(value, str) else [str(v) for v in value]
+        mask = np.ones(len(self), dtype=bool)
+        mask[self.positions(excluded)] = False
+        return mask
+
+    @cached_property
+    def _sorted_ids(self) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
+        """The item ids sorted, and each sorted id's item index (built on first use)."""
+        ids = np.array(self.item_ids, dtype=str)
+        order = np.argsort(ids, kind="stable")
+        return ids[order], order.astype(np.int64)
+
+    def positions(self, item_ids: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The item indexes of those of `item_ids` that are in the view (unknown ids skipped)."""
+        ids, order = self._sorted_ids
+        wanted = np.array(list(item_ids), dtype=str)
+        if not wanted.size or not ids.size:
+            return np.zeros(0, dtype=np.int64)
+        at = np.clip(np.searchsorted(ids, wanted), 0, ids.size - 1)
+        return np.asarray(order[at[ids[at] == wanted]], dtype=np.int64)
 
 
 def _fit(flags: npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:

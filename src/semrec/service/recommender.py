@@ -285,7 +285,7 @@ class Recommender:
         live = self._live.state()
         events = self._live.user_events(user_id)
         items, history = user_history(events, n, self._weights, time.time())
-        allow = view.candidates() & view.filter_mask(filters)
+        allow = view.allowed(filters)
         if exclude_seen:
             allow[items[items >= 0]] = False
         language = self._language_index()
@@ -342,7 +342,7 @@ class Recommender:
         language = self._language_index()
         if language is None:
             raise ValidationError("query", query, "text enabled (settings text.enabled)")
-        allow = view.candidates() & view.filter_mask(filters)
+        allow = view.allowed(filters)
         searched = query_scores(self._intent(query, language), language, self.encoder(), allow)
         personal = None
         if user_id is not None:
