@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import httpx
 
 from .live import Shop
@@ -46,3 +48,39 @@ def test_secured_routes_document_auth_errors_and_open_ones_do_not(shop: Shop) ->
     assert "401" not in spec["paths"]["/health/live"]["get"]["responses"]
     schemes = spec["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+def test_read_answers_validate_against_their_documented_models(shop: Shop) -> None:
+    # These routes return pre-encoded JSON rather than their response model: what they send
+    # must still be exactly what `/openapi.json` documents (strict models: no extra field).
+    from pydantic import ConfigDict
+
+    from semrec.api import schemas
+
+    def strict(model: type) -> type:
+        fields = {"model_config": ConfigDict(extra="forbid")}
+        return type(f"Strict{model.__name__}", (model,), fields)
+
+    headers = {"Authorization": f"Bearer {shop.keys['read']}"}
+    user = shop.data.events[0]["user_id"]
+    counts = Counter(e["item_id"] for e in shop.data.events if e["item_id"])
+    item = counts.most_common(1)[0][0]
+    answers = {
+        schemas.RecommendationsOut: httpx.get(
+            f"{shop.url}/users/{user}/recommendations", params={"k": 5}, headers=headers
+        ),
+        schemas.SimilarOut: httpx.get(f"{shop.url}/items/{item}/similar", headers=headers),
+        schemas.SearchOut: httpx.post(
+            f"{shop.url}/search", json={"query": "guitar", "k": 3}, headers=headers
+        ),
+    }
+    for model, answer in answers.items():
+        assert answer.status_code == 200, (model, answer.text)
+        assert answer.headers["content-type"] == "application/json"
+        body = answer.json()
+        assert body["items"], model
+        parsed = strict(model).model_validate(body)
+        assert parsed.model_dump(mode="json") == body
+        for entry in body["items"]:
+            schemas.RecommendationOut.model_validate(entry)
+            assert set(entry) == set(schemas.RecommendationOut.model_fields)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from semrec.api.schemas import DeletedOut, ItemOut, ItemsIn, SimilarOut, UpsertOut, recommendations
+from semrec.api.schemas import (
+    DeletedOut,
+    ItemOut,
+    ItemsIn,
+    SimilarOut,
+    UpsertOut,
+    recommendations_answer,
+)
 from semrec.api.security import Ctx, Ingest, Read
 from semrec.data.errors import NotFoundError
 
@@ -37,14 +44,12 @@ def delete_item(item_id: ItemId, ctx: Ctx) -> DeletedOut:
     return DeletedOut(item_id=item_id, deleted=deleted)
 
 
-@router.get("/{item_id}/similar", dependencies=[Read])
+@router.get("/{item_id}/similar", dependencies=[Read], response_model=SimilarOut)
 def similar_items(
     item_id: ItemId,
     ctx: Ctx,
     k: Annotated[int, Query(ge=1, le=1000, description="How many items (1 to 1000).")] = 10,
-) -> SimilarOut:
+) -> Response:
     """Items engaged with by the same people (404 for an unknown item)."""
     recs = ctx.handle.call(lambda rec: rec.similar(item_id, k=k))
-    return SimilarOut(
-        item_id=item_id, items=recommendations(recs), model_version=ctx.handle.model_version
-    )
+    return recommendations_answer(recs, item_id=item_id, model_version=ctx.handle.model_version)

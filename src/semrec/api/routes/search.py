@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from semrec.api.schemas import SearchIn, SearchOut, recommendations
+from semrec.api.schemas import SearchIn, SearchOut, recommendations_answer
 from semrec.api.security import Ctx, Read
 
 __all__ = ["router"]
@@ -12,12 +12,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["search"])
 
 
-@router.post("/search", dependencies=[Read])
-def search(body: SearchIn, ctx: Ctx) -> SearchOut:
+@router.post("/search", dependencies=[Read], response_model=SearchOut)
+def search(body: SearchIn, ctx: Ctx) -> Response:
     """Lexical and semantic search; hard constraints in the query and `filters` always hold."""
     recs = ctx.handle.call(
         lambda rec: rec.search(body.query, k=body.k, user_id=body.user_id, filters=body.filters)
     )
-    return SearchOut(
-        query=body.query, items=recommendations(recs), model_version=ctx.handle.model_version
-    )
+    return recommendations_answer(recs, query=body.query, model_version=ctx.handle.model_version)

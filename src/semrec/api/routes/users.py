@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from semrec.api.schemas import ForgetOut, RecommendationsOut, RecommendQuery, recommendations
+from semrec.api.schemas import ForgetOut, RecommendationsOut, RecommendQuery, recommendations_answer
 from semrec.api.security import Admin, Ctx, Read
 
 __all__ = ["router"]
@@ -15,10 +15,8 @@ router = APIRouter(prefix="/users", tags=["users"])
 UserId = Annotated[str, Path(description="The user id.")]
 
 
-@router.get("/{user_id}/recommendations", dependencies=[Read])
-def recommend(
-    user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx
-) -> RecommendationsOut:
+@router.get("/{user_id}/recommendations", dependencies=[Read], response_model=RecommendationsOut)
+def recommend(user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx) -> Response:
     """The user's top-k items from their current history, with reasons and an explanation.
 
     Unknown users get popular items, marked with a `fallback` reason. Then, in order: the
@@ -36,9 +34,7 @@ def recommend(
         session_id=params.session_id,
         options=params.options(),
     )
-    return RecommendationsOut(
-        user_id=user_id, items=recommendations(recs), model_version=ctx.handle.model_version
-    )
+    return recommendations_answer(recs, user_id=user_id, model_version=ctx.handle.model_version)
 
 
 @router.delete("/{user_id}", dependencies=[Admin])
