@@ -9,6 +9,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from starlette.concurrency import run_in_threadpool
+
 from semrec.api.errors import ApiError
 from semrec.api.metrics import ApiMetrics
 from semrec.api.train_process import train_in_child
@@ -44,7 +46,23 @@ class ServiceHandle:
         with self._lock:
             return fn(self.recommender)
 
-    def recommend(
+    async def read(self, fn: Callable[[Recommender], T]) -> T:
+        """`call` for a short read, awaited on the event loop.
+
+        When the lock is free, `fn` runs right here on the loop: the recommender is serialised
+        by the lock anyway, so a worker thread would add a hand-off (a sixth of a worker's CPU
+        per recommendation under load) and no concurrency; parallelism comes from server
+        processes (`semrec serve --workers`). When the lock is held (a write, a model swap),
+        the call waits for it in a worker thread, so the loop never blocks on the lock.
+        """
+        if not self._lock.acquire(blocking=False):
+            return await run_in_threadpool(self.call, fn)
+        try:
+            return fn(self.recommender)
+        finally:
+            self._lock.release()
+
+    async def recommend(
         self,
         user_id: str,
         *,
@@ -58,17 +76,21 @@ class ServiceHandle:
         """`Recommender.recommend` under the lock; `session_id` only where it is understood.
 
         `options` are its keyword-only re-ranking arguments (rules, diversity, category_cap,
-        objective, locale), passed as they are.
+        objective, locale), passed as they are. A request without `query` is a short `read`;
+        one with a query encodes text, so it runs in a worker thread.
         """
         extra: dict[str, Any] = dict(options or {})
         if session_id is not None:
             if not _SESSIONS:
                 raise ApiError(501, "not_implemented", "session_id is not supported yet")
             extra["session_id"] = session_id
-        with self._lock:
-            return self.recommender.recommend(
-                user_id, k, exclude_seen, filters or None, query=query, **extra
-            )
+
+        def recommend(rec: Recommender) -> list[Recommendation]:
+            return rec.recommend(user_id, k, exclude_seen, filters or None, query=query, **extra)
+
+        if query is not None:
+            return await run_in_threadpool(self.call, recommend)
+        return await self.read(recommend)
 
     @property
     def model_version(self) -> int | None:

@@ -16,7 +16,9 @@ UserId = Annotated[str, Path(description="The user id.")]
 
 
 @router.get("/{user_id}/recommendations", dependencies=[Read], response_model=RecommendationsOut)
-def recommend(user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx) -> Response:
+async def recommend(
+    user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx
+) -> Response:
     """The user's top-k items from their current history, with reasons and an explanation.
 
     Unknown users get popular items, marked with a `fallback` reason. Then, in order: the
@@ -25,7 +27,7 @@ def recommend(user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: 
     `locale`. Unknown query parameters are refused (422), so a misspelt filter never passes
     silently; a bad rule is refused naming it (`rules[i]`), its text and the expected form.
     """
-    recs = ctx.handle.recommend(
+    recs = await ctx.handle.recommend(
         user_id,
         k=params.k,
         exclude_seen=params.exclude_seen,
