@@ -118,6 +118,9 @@ def test_one_row_fold_in_equals_the_same_row_solved_in_a_batch() -> None:
     for u in range(3):
         np.testing.assert_allclose(fold_in(rows[u], y, 0.2)[0], batch[u], rtol=1e-9, atol=1e-12)
     assert fold_in(rows[0], y, 0.2).dtype == np.float64
+    scaled = fold_in(rows * 3.0, y, 0.2)
+    np.testing.assert_allclose(fold_in(rows, y, 0.2, scale=3.0), scaled, rtol=1e-9)
+    np.testing.assert_allclose(fold_in(rows[1], y, 0.2, scale=3.0)[0], scaled[1], rtol=1e-9)
 
 
 def test_gram_matrix_in_chunks_is_the_float64_gram() -> None:

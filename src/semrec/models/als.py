@@ -58,4 +58,4 @@ class ALS(FactorModel):
 
     def _user_factors(self, histories: sp.csr_matrix) -> NDArray[np.float64]:
         y, gram = self._latent64()
-        return fold_in(histories * self.alpha, y, self.regularization, gram)
+        return fold_in(histories, y, self.regularization, gram, scale=self.alpha)

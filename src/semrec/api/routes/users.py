@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
+from semrec.api.query_params import query_model, query_parameters
 from semrec.api.schemas import ForgetOut, RecommendationsOut, RecommendQuery, recommendations_answer
 from semrec.api.security import Admin, Ctx, Read
 
@@ -15,9 +16,16 @@ router = APIRouter(prefix="/users", tags=["users"])
 UserId = Annotated[str, Path(description="The user id.")]
 
 
-@router.get("/{user_id}/recommendations", dependencies=[Read], response_model=RecommendationsOut)
+@router.get(
+    "/{user_id}/recommendations",
+    dependencies=[Read],
+    response_model=RecommendationsOut,
+    openapi_extra={"parameters": query_parameters(RecommendQuery)},
+)
 async def recommend(
-    user_id: UserId, params: Annotated[RecommendQuery, Query()], ctx: Ctx
+    user_id: UserId,
+    params: Annotated[RecommendQuery, Depends(query_model(RecommendQuery))],
+    ctx: Ctx,
 ) -> Response:
     """The user's top-k items from their current history, with reasons and an explanation.
 
