@@ -9,7 +9,7 @@ was 7% of a worker's CPU under load. `query_model` builds the same model with on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, get_args, get_origin
 
 import pydantic
@@ -28,14 +28,15 @@ def _is_list(annotation: Any) -> bool:
     return any(get_origin(arg) is list for arg in get_args(annotation))
 
 
-def query_model(model: type[M]) -> Callable[[Request], M]:
+def query_model(model: type[M]) -> Callable[[Request], Coroutine[Any, Any, M]]:
     """A dependency giving `model` validated from the request's query string.
 
-    Repeated parameters fill list fields; errors are located at ``("query", field)``.
+    Repeated parameters fill list fields; errors are located at ``("query", field)``. (It is a
+    coroutine only so that FastAPI calls it on the loop, not in a worker thread.)
     """
     lists = frozenset(n for n, f in model.model_fields.items() if _is_list(f.annotation))
 
-    def read(request: Request) -> M:
+    async def read(request: Request) -> M:
         params = request.query_params
         data = {n: params.getlist(n) if n in lists else params[n] for n in params}
         try:
