@@ -29,6 +29,8 @@ __all__ = ["EventWeights", "build_interactions", "user_history_row"]
 
 _SECONDS_PER_DAY = 86_400.0
 _RATED = (EVENT_TYPE_CODES["rate"], EVENT_TYPE_CODES["review"])
+#: Whether an event type carries a rating, indexed by type code.
+_IS_RATED = np.isin(np.arange(len(EVENT_TYPES)), _RATED)
 #: The weight fields, in event type code order (the names of `EVENT_TYPES`).
 _TYPE_FIELDS = tuple(EVENT_TYPES)
 
@@ -115,7 +117,7 @@ def _event_weights(
 ) -> NDArray[np.float64]:
     """The weight of each event: type weight x rating factor x time decay."""
     w = weights.type_weights()[type_codes.astype(np.intp)]
-    rated = np.isin(type_codes, _RATED)
+    rated = _IS_RATED[type_codes.astype(np.intp)]
     if rated.any():
         w[rated] *= weights.rating_factor(values[rated])
     if weights.half_life_days is not None and timestamps.size:

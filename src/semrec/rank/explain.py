@@ -13,8 +13,7 @@ under your 500 limit." / "因为你看过 Yamaha P-45，且价格在 500 以内�
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from semrec.data.errors import ValidationError
 from semrec.models.factory import MODELS
@@ -109,8 +108,7 @@ _FIELD_OPS = {
 _LEAD, _SOURCE, _SEARCH, _MODEL, _CLAUSE = 0, 2, 3, 5, 9
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     """One thing the reasons support, as a lead and as a clause in each language."""
 
     en_lead: str
@@ -118,7 +116,7 @@ class _Phrase:
     zh: str
     rank: int = _CLAUSE
     share: float = 0.0
-    covers: frozenset[str] = field(default_factory=frozenset)
+    covers: frozenset[str] = frozenset()
     rule: bool = False
 
 
@@ -337,6 +335,8 @@ def _terms_text(terms: list[str]) -> tuple[str, str]:
 
 def _text(value: Any) -> str:
     """A value as the sentence shows it: numbers plainly, text on one line, else nothing."""
+    if type(value) is str:  # the common case first
+        return " ".join(value.split())
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
