@@ -1,4 +1,4 @@
-"""`ServiceHandle.read`: short reads run on the event loop, never blocking it on the lock."""
+"""`ServiceHandle.short`: short requests run on the event loop, never blocking it on the lock."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_a_free_lock_runs_the_read_on_the_loop_and_a_held_one_waits_off_it(
 
         async def scenario() -> None:
             loop_thread = threading.get_ident()
-            inline = await handle.read(lambda _: threading.get_ident())
+            inline = await handle.short(lambda _: threading.get_ident())
             assert inline == loop_thread
 
             held, release = threading.Event(), threading.Event()
@@ -30,7 +30,7 @@ def test_a_free_lock_runs_the_read_on_the_loop_and_a_held_one_waits_off_it(
             holder = threading.Thread(target=handle.call, args=(writer,))
             holder.start()
             assert held.wait(10)
-            waiting = asyncio.ensure_future(handle.read(lambda _: threading.get_ident()))
+            waiting = asyncio.ensure_future(handle.short(lambda _: threading.get_ident()))
             # The loop stays free while the read waits for the lock: other work gets done.
             ticks = 0
             for _ in range(5):

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 
 from semrec.api import create_app
-from semrec.api.home_lock import SCHEDULE_LOCK, HomeLock
 from semrec.sample import SampleData, generate
 from semrec.service import Recommender
+from semrec.store.home_lock import SCHEDULE_LOCK, HomeLock
 
 from .live import metric, running
 

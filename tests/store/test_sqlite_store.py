@@ -126,3 +126,33 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.commit()
     with pytest.raises(StoreError, match="schema 99"):
         open_store(tmp_path)
+
+
+def test_writers_of_other_processes_queue_on_the_homes_write_lock(tmp_path: Path) -> None:
+    # Another process's writer holds the lock: a write here waits for it rather than racing
+    # SQLite's busy handler, and goes through as soon as it is let go.
+    import threading
+    import time
+
+    from semrec.store.home_lock import WRITE_LOCK, HomeLock
+
+    store = open_store(tmp_path)
+    other = HomeLock(tmp_path / WRITE_LOCK)
+    assert other.acquire(wait=False)
+    done = threading.Event()
+
+    def write() -> None:
+        store.append_events([_event(1)])
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert not done.wait(0.3)
+    assert store.event_count() == 0  # reads do not wait for the write lock
+    released = time.perf_counter()
+    other.release()
+    assert done.wait(5)
+    assert time.perf_counter() - released < 0.1
+    writer.join()
+    assert store.event_count() == 1
+    assert HomeLock(tmp_path / WRITE_LOCK).acquire(wait=False)  # let go after the commit

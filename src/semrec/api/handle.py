@@ -46,14 +46,15 @@ class ServiceHandle:
         with self._lock:
             return fn(self.recommender)
 
-    async def read(self, fn: Callable[[Recommender], T]) -> T:
-        """`call` for a short read, awaited on the event loop.
+    async def short(self, fn: Callable[[Recommender], T]) -> T:
+        """`call` for a short request (a read, a small batch of events), awaited on the loop.
 
         When the lock is free, `fn` runs right here on the loop: the recommender is serialised
         by the lock anyway, so a worker thread would add a hand-off (a sixth of a worker's CPU
         per recommendation under load) and no concurrency; parallelism comes from server
-        processes (`semrec serve --workers`). When the lock is held (a write, a model swap),
-        the call waits for it in a worker thread, so the loop never blocks on the lock.
+        processes (`semrec serve --workers`). Short requests then run one after another in
+        arrival order. When the lock is held (a long write, a model swap), the call waits for
+        it in a worker thread, so the loop never blocks on the lock.
         """
         if not self._lock.acquire(blocking=False):
             return await run_in_threadpool(self.call, fn)
@@ -76,8 +77,8 @@ class ServiceHandle:
         """`Recommender.recommend` under the lock; `session_id` only where it is understood.
 
         `options` are its keyword-only re-ranking arguments (rules, diversity, category_cap,
-        objective, locale), passed as they are. A request without `query` is a short `read`;
-        one with a query encodes text, so it runs in a worker thread.
+        objective, locale), passed as they are. A request without `query` is `short`; one
+        with a query encodes text, so it runs in a worker thread.
         """
         extra: dict[str, Any] = dict(options or {})
         if session_id is not None:
@@ -90,7 +91,7 @@ class ServiceHandle:
 
         if query is not None:
             return await run_in_threadpool(self.call, recommend)
-        return await self.read(recommend)
+        return await self.short(recommend)
 
     @property
     def model_version(self) -> int | None:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 from semrec.api.handle import ServiceHandle
-from semrec.api.home_lock import SCHEDULE_LOCK, HomeLock
 from semrec.api.metrics import ApiMetrics
 from semrec.api.training import BackgroundTrainer
 from semrec.data.settings import ServeSettings
+from semrec.store.home_lock import SCHEDULE_LOCK, HomeLock
 
 __all__ = ["TrainingSchedule"]
 

@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from semrec.api.home_lock import TRAIN_LOCK, HomeLock
 from semrec.data.errors import SemrecError
 from semrec.data.settings import Settings
+from semrec.store.home_lock import TRAIN_LOCK, HomeLock
 
 __all__ = ["main", "train_in_child"]
 

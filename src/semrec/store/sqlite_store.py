@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy.typing as npt
 from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES, Event, Item, User
 from semrec.data.validation import Limits, validate_item
 from semrec.store.base import AppendResult, Change, EventArrays, Snapshot, SnapshotInfo
+from semrec.store.home_lock import WRITE_LOCK, HomeLock
 from semrec.store.sqlite_schema import connect
 from semrec.store.sqlite_snapshots import SnapshotTable
 
@@ -34,8 +35,10 @@ class SQLiteStore:
     def __init__(self, home: Path | None, synchronous: str = "normal", keep_snapshots: int = 3):
         self._home = home
         self._conn = connect(":memory:" if home is None else home / DB_FILE, synchronous)
+        self._writer = None if home is None else HomeLock(home / WRITE_LOCK)
         self._lock = threading.RLock()
-        self._depth = 0
+        self._turn = threading.Lock()  # one writing thread of this process at a time
+        self._owner: int | None = None  # the thread inside a write transaction
         self._users: dict[str, int] = {}
         self._items: dict[str, int] = {}
         self._forgets_seen = 0
@@ -45,29 +48,28 @@ class SQLiteStore:
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """A write transaction; nested uses join the outer one."""
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
+        """A write transaction; nested uses join the outer one.
+
+        A writer queues for this process's turn and the home's write lock (other processes)
+        before it takes the connection, so reads go on while it waits.
+        """
+        if self._owner == threading.get_ident():  # nested: join the outer transaction
+            yield
+            return
+        with self._turn, self._writer or nullcontext(), self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._owner = threading.get_ident()
             self._follow_forgets()
             try:
                 yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
-                self._users.clear()
-                self._items.clear()
+                self._users, self._items = {}, {}
                 raise
             else:
                 self._conn.execute("COMMIT")
             finally:
-                self._depth = 0
+                self._owner = None
 
     # -- changes other processes follow -------------------------------------------------------
     def _record(self, kind: str, idx: int) -> None:
@@ -78,8 +80,7 @@ class SQLiteStore:
         """Drop cached user ids when any process forgot a user (its index may be reused)."""
         row = self._conn.execute("SELECT MAX(seq) FROM changes WHERE kind='user'").fetchone()
         if int(row[0] or 0) != self._forgets_seen:
-            self._users.clear()
-            self._forgets_seen = int(row[0] or 0)
+            self._users, self._forgets_seen = {}, int(row[0] or 0)
 
     def changes_after(self, seq: int) -> list[Change]:
         """Catalog edits and forgotten users recorded after change number `seq`, in order."""

@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from semrec.api.schemas import EventsIn, IngestOut
 from semrec.api.security import Ctx, Ingest
+from semrec.service import IngestReport, Recommender
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["events"])
+#: Batches up to this size are stored on the event loop (`ServiceHandle.short`).
+SHORT_BATCH = 64
 
 
 @router.post("/events", dependencies=[Ingest])
-def ingest_events(
+async def ingest_events(
     body: EventsIn,
     ctx: Ctx,
     skip_invalid: Annotated[
@@ -27,7 +31,14 @@ def ingest_events(
     By default one invalid event rejects the batch (422 naming it); with `skip_invalid` the
     invalid ones are counted as rejected, with their reasons.
     """
-    report = ctx.handle.call(lambda rec: rec.ingest(body.events, skip_invalid=skip_invalid))
+
+    def ingest(rec: Recommender) -> IngestReport:
+        return rec.ingest(body.events, skip_invalid=skip_invalid)
+
+    if len(body.events) <= SHORT_BATCH:
+        report = await ctx.handle.short(ingest)
+    else:
+        report = await run_in_threadpool(ctx.handle.call, ingest)
     ctx.metrics.count_events(report.accepted, report.duplicates, report.rejected)
     ctx.schedule.note_events(report.accepted)
     return IngestOut(**report.to_dict())

@@ -51,5 +51,5 @@ async def similar_items(
     k: Annotated[int, Query(ge=1, le=1000, description="How many items (1 to 1000).")] = 10,
 ) -> Response:
     """Items engaged with by the same people (404 for an unknown item)."""
-    recs = await ctx.handle.read(lambda rec: rec.similar(item_id, k=k))
+    recs = await ctx.handle.short(lambda rec: rec.similar(item_id, k=k))
     return recommendations_answer(recs, item_id=item_id, model_version=ctx.handle.model_version)
