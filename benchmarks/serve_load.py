@@ -639,60 +639,62 @@ def profile_requests(home: Path, ids: dict[str, Any], calls: int = 100) -> dict[
 NOTES = """
 **What fits.** Both sizes. 1M items, 10M events, 500k users: the home took 14 min to build here
 (items 20 s; events 187 s through `Recommender.ingest`; training 658 s, of which the HNSW index
-over the ALS item factors is about 4 min). Two workers hold 2.7 GB each after warm-up at 1M
-(5.4 GB in all, 5.5 GB after the load; the summed peak, 7.8 GB, is the warm-up building the live
-state from 10M events). A retrain under load was run at 100k only (a 1M training takes 11 min
-of both cores). rtrec learns through its own `POST /fit` (100k events: 157 s), so it got the
-newest 100k events, not the whole log, and it has no similar-items route.
+over the ALS item factors is about 4 min). Two workers hold 4.2 GB in all after warm-up at 1M
+(5.4 GB before the fold-in stopped keeping a float64 copy of the item factors; the summed peak,
+7.8 GB, is the warm-up building the live state from 10M events). A retrain under load was run at
+100k only (a 1M training takes 11 min of both cores). rtrec learns through its own `POST /fit`
+(100k events: 134 s), so it got the newest 100k events, not the whole log, and it has no
+similar-items route.
 
 **Issue 6 targets at 1M items, measured in this run (2 workers, wrk on the same 2 cores):**
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 4.6 ms, p99 6.5 ms, max 15 ms | met |
-| >= 800 requests/s with concurrency | recommend c=16 354/s; mixed c=16 362/s | **not met** |
-| freshness <= 50 ms | p50 6.6 ms, p99 8.8 ms after the ack; 200/200 fresh at once | met |
+| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 4.4 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 762/s; mixed c=16 736/s | **not met** |
+| freshness <= 50 ms | p50 3.7 ms, p99 5.8 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
-**Why not 800/s.** The two cores are the limit: a recommendation at 1M costs the server 4.6-5.0
-ms of CPU (server CPU seconds over requests, table above), so both cores at 100% answer at most
-about 400/s, and wrk takes some of them. Similar items cost 3.0-3.4 ms (533/s with 16
-clients), one-event ingestion 1.3-1.5 ms (868/s). HTTP itself is not it: liveness costs 0.16 ms
-of CPU and answers at 0.17 ms p50 (its 2,000/s is its request budget spent in 10 s, not a
-limit). A py-spy profile of a worker under recommendation load at 100k puts 57% of its samples
-in `Recommender.recommend` (fusion of six candidate sources, a CF fold-in and HNSW search over
-the factors, re-ranking and an explanation with evidence for each item) and about 12% in
-uvicorn, routing, dependencies and serialisation. rtrec's recommendation (SLIM on 100k events, no
-live sources, no explanations) costs 0.8 ms of CPU: 1,229/s with 16 clients at 100k. 800/s at
-1M would need the read path at about 2 ms of CPU, less than half of today's.
+The run before this one, with the same read path, answered 802 recommendations/s with 16
+clients; the two runs differ by 5%, so the target is missed by 5-10%.
+
+**Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
+costs the server about 2.5 ms of CPU (4.6-5.0 ms in the previous run of this file), and wrk
+takes some of the two cores too. The previous run answered 354/s; in order, measured with wrk
+c=16 against 2 workers between changes: the CF candidate search uses a beam of the pool depth
+(100) instead of the recall@10 beam (256), one-row fold-in without scipy or a float64 copy of
+the factors, and a cached candidate mask (403 -> 519/s; in process 3.09 -> 2.25 ms, same top-10
+for 99.8% of 400 users); JSON encoded once with orjson instead of FastAPI's response validation
+(-> 657/s); short requests run on the event loop instead of a worker thread (-> 760/s); the
+query string validated in one `model_validate` instead of FastAPI's per-field query model (->
+825/s). In process a recommendation now takes 2.1 ms: HNSW search 0.4 ms, fold-in 0.1 ms,
+co-visitation 0.16 ms, the history row 0.16 ms, explanations 0.27 ms. rtrec's recommendation
+(SLIM on 100k events, no live sources, no explanations) costs 0.8 ms of CPU: 1,287/s with 16
+clients at 100k.
+
+**Mixed load.** Reads and a tenth of one-event writes. Two changes took it from 588/s (p99 314
+ms) to 786/s (p99 43 ms) in a 10 s check at 1M: writers of the two workers queue on a file lock
+in the home instead of SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries;
+ingestion alone went from 904/s with a 590 ms p99 to 1,690/s), and small event batches run on
+the event loop like the reads (reads queued in threads behind a write had turned a worker into a
+lock convoy). In this run: 792/s at 100k, 736/s at 1M.
 
 **Workers.** `semrec serve --workers 2` is what turned concurrency into throughput: with one
-process, reads queue behind one lock and one interpreter (242/s with 8 clients against 296/s
-with one at 100k, measured with wrk before workers existed). Each worker listens on its own
+process, reads queue behind one lock and one interpreter. Each worker listens on its own
 `SO_REUSEPORT` socket; with uvicorn's shared socket, one worker accepted all 16 connections of
 a burst in one run (195/s with 16 clients against 485/s in another run of the same code).
 
-**Generator.** wrk replaced the asyncio + httpx client for the load scenarios: the Python client
-took most of the CPU it was measuring (the previous run of this file: liveness 2.9 ms p50,
-recommendation at 1M 16.2 ms p50 and 22.6 ms p99; now 0.17 ms and 4.6 / 6.5 ms on the same
-home). Freshness and the retrain window still use the Python client.
+**Generator.** wrk drives the load scenarios: the earlier asyncio + httpx client took most of
+the CPU it was measuring. Freshness and the retrain window still use the Python client.
 
 **Swap.** At 100k, 8 clients of mixed load while `POST /admin/train` trains in a child process
-and the worker swaps v3 -> v4: 20,404 requests, 0 errors; requests started around the swap
-p99 60 ms, max 139 ms. The model is now restored outside the service lock and only swapped under
-it; the slowest requests of the window (242 ms at 20 s) fall when the training child starts
-competing for the two cores, not at the swap (169 ms at 83 s).
+and the worker swaps: 23,316 requests, 0 errors; requests started around the swap p99 49 ms,
+max 138 ms. The model is restored outside the service lock and only swapped under it.
 
-**Ingestion tail.** One-event ingestion has p50 1.3 ms but p99 12-87 ms and max 108-402 ms at
-the client, while the server's own latency histogram (`/metrics`) puts 99.95% of the same
-requests under 10 ms. The tail is outside the request handler; a full garbage collection was one
-cause (113 ms at 100k, now 14 ms with the warmed-up heap frozen), the rest is not found yet (also
-with one worker; not seen for invalid bodies that never reach SQLite).
-
-**Noise:** two cores shared with other engineers (load average 1.5-1.8 around this run); runs
-of the same code differed by up to 25% in throughput. Compare rows within one run. The whole run
-takes about 11 min with the homes already built (their build: 1 min for 100k, 14 min for 1M),
-so it is not in `make bench`; run `python benchmarks/serve_load.py --sizes 100000 1000000`.
+**Ingestion tail.** One-event ingestion has p50 0.7 ms but p99 39-94 ms with one client and
+147-210 ms with 16; the slowest acknowledgements are not explained yet. Suspects not ruled out:
+WAL checkpoints, which run inside a commit every 64 MB of log, and a sibling worker catching up
+on the log.
 """
 
 
