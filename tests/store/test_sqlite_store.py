@@ -156,3 +156,27 @@ def test_writers_of_other_processes_queue_on_the_homes_write_lock(tmp_path: Path
     writer.join()
     assert store.event_count() == 1
     assert HomeLock(tmp_path / WRITE_LOCK).acquire(wait=False)  # let go after the commit
+
+
+def test_a_deferred_checkpoint_lets_the_log_start_over_while_commits_never_checkpoint(
+    tmp_path: Path,
+) -> None:
+    def logged_frames_after(home: Path, checkpoint: bool) -> int:
+        store = open_store(home)
+        store.defer_checkpoints()
+        for n in range(300):
+            store.append_events([_event(n)])
+        if checkpoint:
+            store.checkpoint()
+        store.append_events([_event(300)])
+        probe = sqlite3.connect(home / DB_FILE, isolation_level=None)
+        frames = int(probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+        probe.close()
+        assert store.event_count() == 301
+        store.close()
+        return frames
+
+    # Without a checkpoint the log holds every commit since the store opened; after one, the
+    # next write started it over.
+    assert logged_frames_after(tmp_path / "kept", checkpoint=False) >= 300
+    assert logged_frames_after(tmp_path / "restarted", checkpoint=True) < 20

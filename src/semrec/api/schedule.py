@@ -58,6 +58,7 @@ class TrainingSchedule:
     def start(self) -> None:
         """Start the checking thread (once)."""
         if self._thread is None:
+            self._handle.recommender.store.defer_checkpoints()  # each `tick` checkpoints
             self._thread = threading.Thread(target=self._loop, name="semrec-schedule", daemon=True)
             self._thread.start()
 
@@ -96,7 +97,9 @@ class TrainingSchedule:
             self._start_training(f"{every} new events")
 
     def tick(self) -> None:
-        """One check: follow the store's served snapshot, then start a run if one is due."""
+        """One check: checkpoint the store's log (off the request path), follow the store's
+        served snapshot, then start a run if one is due."""
+        self._handle.recommender.store.checkpoint()
         self._follow_store()
         self._count_events()  # events written by other workers or the CLI
         interval = self._settings.train_interval_s

@@ -183,6 +183,8 @@ class HnswIndex:
     def _passing_slots(self, allow: Any, exclude: Any) -> NDArray[np.bool_] | None:
         """Mask over slots that are live and pass the filters; None when every slot passes."""
         n = self.slots
+        if allow is None and exclude is None and self._count == n:
+            return None  # no filter and no dead slot (no pass over the slots)
         live = self._live[:n]
         if self._slot_is_id:
             return eligible_ids(live, allow, exclude)

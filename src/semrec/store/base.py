@@ -201,6 +201,13 @@ class Store(Catalog, EventLog, UserStore, SnapshotStore, Protocol):
     def stats(self) -> dict[str, Any]:
         """Counts for `semrec stats`."""
 
+    def defer_checkpoints(self) -> None:
+        """Stop folding logged writes into the main storage inside commits (a server then calls
+        `checkpoint` from a background thread, off the request path)."""
+
+    def checkpoint(self) -> None:
+        """Fold logged writes into the main storage without blocking readers or writers."""
+
     def close(self) -> None:
         """Flush and release the store."""
 

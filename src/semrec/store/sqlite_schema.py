@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
+from typing import Any
 
 from semrec.data.errors import StoreError
+from semrec.data.records import EVENT_TYPES
 
 __all__ = ["SCHEMA_VERSION", "connect"]
 
@@ -79,3 +82,39 @@ def connect(path: Path | str, synchronous: str = "normal") -> sqlite3.Connection
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open store {path}: {exc}") from exc
     return conn
+
+
+def table_counts(conn: sqlite3.Connection, users: int, served: int | None) -> dict[str, Any]:
+    """`Store.stats` from the tables, given the user count and the served snapshot version."""
+    one = conn.execute
+    by_type = dict(one("SELECT type, COUNT(*) FROM events GROUP BY type").fetchall())
+    return {
+        "items": one("SELECT COUNT(*) FROM items WHERE has_meta=1").fetchone()[0],
+        "items_without_metadata": one("SELECT COUNT(*) FROM items WHERE has_meta=0").fetchone()[0],
+        "users": users,
+        "events": sum(by_type.values()),
+        "events_by_type": {EVENT_TYPES[k]: v for k, v in sorted(by_type.items())},
+        "snapshot": one("SELECT MAX(version) FROM snapshots").fetchone()[0],
+        "served_snapshot": served,
+    }
+
+
+def passive_checkpoint(path: Path | str) -> None:
+    """Copy the database's write-ahead log into it as far as readers allow, on a connection of
+    its own: nobody waits for it and it waits for nobody (on an error, the next call retries)."""
+    with suppress(sqlite3.Error):
+        conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+
+def checkpoint_wal(path: Path | str, writers: AbstractContextManager[Any]) -> None:
+    """Copy the log into the database: the bulk while writers go on, then what they wrote
+    meanwhile inside `writers` (the home's write lock), so that the next write can start the log
+    over. (Checkpoints that only ever race new writes never finish, and the log grows without
+    end.)"""
+    passive_checkpoint(path)
+    with writers:
+        passive_checkpoint(path)

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES, Event, Item, User
+from semrec.data.records import EVENT_TYPE_CODES, Event, Item, User
 from semrec.data.validation import Limits, validate_item
 from semrec.store.base import AppendResult, Change, EventArrays, Snapshot, SnapshotInfo
 from semrec.store.home_lock import WRITE_LOCK, HomeLock
-from semrec.store.sqlite_schema import connect
+from semrec.store.sqlite_schema import checkpoint_wal, connect, table_counts
 from semrec.store.sqlite_snapshots import SnapshotTable
 
 __all__ = ["DB_FILE", "SQLiteStore"]
@@ -368,19 +368,17 @@ class SQLiteStore:
     def stats(self) -> dict[str, Any]:
         """Counts of items, users, events by type and the latest snapshot version."""
         with self._lock:
-            one = self._conn.execute
-            by_type = dict(one("SELECT type, COUNT(*) FROM events GROUP BY type").fetchall())
-            return {
-                "items": one("SELECT COUNT(*) FROM items WHERE has_meta=1").fetchone()[0],
-                "items_without_metadata": one(
-                    "SELECT COUNT(*) FROM items WHERE has_meta=0"
-                ).fetchone()[0],
-                "users": self.user_count(),
-                "events": sum(by_type.values()),
-                "events_by_type": {EVENT_TYPES[k]: v for k, v in sorted(by_type.items())},
-                "snapshot": one("SELECT MAX(version) FROM snapshots").fetchone()[0],
-                "served_snapshot": self.served_version(),
-            }
+            return table_counts(self._conn, self.user_count(), self.served_version())
+
+    def defer_checkpoints(self) -> None:
+        """Commits stop copying the write-ahead log into the database: call `checkpoint`."""
+        with self._lock:
+            self._conn.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database, off the request path (`checkpoint_wal`)."""
+        if self._home is not None:
+            checkpoint_wal(self._home / DB_FILE, HomeLock(self._home / WRITE_LOCK))
 
     def close(self) -> None:
         """Checkpoint the WAL and close the database."""
