@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -99,22 +99,36 @@ def table_counts(conn: sqlite3.Connection, users: int, served: int | None) -> di
     }
 
 
-def passive_checkpoint(path: Path | str) -> None:
+def passive_checkpoint(path: Path | str) -> int:
     """Copy the database's write-ahead log into it as far as readers allow, on a connection of
-    its own: nobody waits for it and it waits for nobody (on an error, the next call retries)."""
-    with suppress(sqlite3.Error):
+    its own: nobody waits for it and it waits for nobody. Returns the frames left uncopied (on
+    an error, -1: the next call retries)."""
+    try:
         conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
         try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            _, logged, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            return max(int(logged) - int(copied), 0)
         finally:
             conn.close()
+    except sqlite3.Error:
+        return -1
+
+
+#: The most log frames (4 KB pages) the last checkpoint pass may copy with writers held back.
+LOCKED_FRAMES = 256
 
 
 def checkpoint_wal(path: Path | str, writers: AbstractContextManager[Any]) -> None:
-    """Copy the log into the database: the bulk while writers go on, then what they wrote
-    meanwhile inside `writers` (the home's write lock), so that the next write can start the log
-    over. (Checkpoints that only ever race new writes never finish, and the log grows without
-    end.)"""
-    passive_checkpoint(path)
-    with writers:
-        passive_checkpoint(path)
+    """Copy the log into the database: passes while writers go on, until what they wrote
+    meanwhile is at most `LOCKED_FRAMES`, then one pass inside `writers` (the home's write
+    lock), so that the next write can start the log over. (Checkpoints that only ever race new
+    writes never finish, and the log grows without end.) Gives up until the next call when the
+    writers keep ahead."""
+    for _ in range(3):
+        left = passive_checkpoint(path)
+        if left < 0:
+            return
+        if left <= LOCKED_FRAMES:
+            with writers:
+                passive_checkpoint(path)
+            return
