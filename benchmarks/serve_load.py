@@ -639,28 +639,28 @@ def profile_requests(home: Path, ids: dict[str, Any], calls: int = 100) -> dict[
 NOTES = """
 **What fits.** Both sizes. 1M items, 10M events, 500k users: the home took 14 min to build here
 (items 20 s; events 187 s through `Recommender.ingest`; training 658 s, of which the HNSW index
-over the ALS item factors is about 4 min). Two workers hold 4.2 GB in all after warm-up at 1M
+over the ALS item factors is about 4 min). Two workers hold 4.3 GB in all after warm-up at 1M
 (5.4 GB before the fold-in stopped keeping a float64 copy of the item factors; the summed peak,
 7.8 GB, is the warm-up building the live state from 10M events). A retrain under load was run at
 100k only (a 1M training takes 11 min of both cores). rtrec learns through its own `POST /fit`
-(100k events: 134 s), so it got the newest 100k events, not the whole log, and it has no
+(100k events: 132 s), so it got the newest 100k events, not the whole log, and it has no
 similar-items route.
 
 **Issue 6 targets at 1M items, measured in this run (2 workers, wrk on the same 2 cores):**
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 4.4 ms | met |
-| >= 800 requests/s with concurrency | recommend c=16 762/s; mixed c=16 736/s | **not met** |
-| freshness <= 50 ms | p50 3.7 ms, p99 5.8 ms after the ack; 200/200 fresh | met |
+| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 3.3 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 779/s; mixed c=16 797/s | **not met** |
+| freshness <= 50 ms | p50 3.6 ms, p99 5.7 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
-The run before this one, with the same read path, answered 802 recommendations/s with 16
-clients; the two runs differ by 5%, so the target is missed by 5-10%.
+Three runs with the same read path answered 802, 762 and 779 recommendations/s with 16 clients
+(they differ by 5%), so the target is missed by up to 5%.
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
-costs the server about 2.5 ms of CPU (4.6-5.0 ms in the previous run of this file), and wrk
-takes some of the two cores too. The previous run answered 354/s; in order, measured with wrk
+costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
+takes some of the two cores too. The run before them answered 354/s; in order, measured with wrk
 c=16 against 2 workers between changes: the CF candidate search uses a beam of the pool depth
 (100) instead of the recall@10 beam (256), one-row fold-in without scipy or a float64 copy of
 the factors, and a cached candidate mask (403 -> 519/s; in process 3.09 -> 2.25 ms, same top-10
@@ -677,7 +677,7 @@ ms) to 786/s (p99 43 ms) in a 10 s check at 1M: writers of the two workers queue
 in the home instead of SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries;
 ingestion alone went from 904/s with a 590 ms p99 to 1,690/s), and small event batches run on
 the event loop like the reads (reads queued in threads behind a write had turned a worker into a
-lock convoy). In this run: 792/s at 100k, 736/s at 1M.
+lock convoy). In this run: 805/s at 100k, 797/s at 1M (p99 43 ms).
 
 **Workers.** `semrec serve --workers 2` is what turned concurrency into throughput: with one
 process, reads queue behind one lock and one interpreter. Each worker listens on its own
@@ -688,13 +688,16 @@ a burst in one run (195/s with 16 clients against 485/s in another run of the sa
 the CPU it was measuring. Freshness and the retrain window still use the Python client.
 
 **Swap.** At 100k, 8 clients of mixed load while `POST /admin/train` trains in a child process
-and the worker swaps: 23,316 requests, 0 errors; requests started around the swap p99 49 ms,
-max 138 ms. The model is restored outside the service lock and only swapped under it.
+and the worker swaps: 27,628 requests, 0 errors; requests started around the swap p99 43 ms,
+max 95 ms. The model is restored outside the service lock and only swapped under it.
 
-**Ingestion tail.** One-event ingestion has p50 0.7 ms but p99 39-94 ms with one client and
-147-210 ms with 16; the slowest acknowledgements are not explained yet. Suspects not ruled out:
-WAL checkpoints, which run inside a commit every 64 MB of log, and a sibling worker catching up
-on the log.
+**Ingestion tail.** With one client, one-event ingestion now has p99 5.2 ms at 100k and 21.6
+ms at 1M (39 and 94 ms in the run before): a server no longer checkpoints the WAL inside commits
+(a commit crossing the 64 MB mark copied the log and fsynced while the request waited); its
+schedule thread does, off the request path. With 16 clients and 2 workers the p99 is still
+246-311 ms here, while a 10 s probe of the same code and scenario at 100k measured 22-26 ms; not
+explained yet (suspects: the checkpoint's pass under the write lock, a sibling worker catching up
+on the log).
 """
 
 
