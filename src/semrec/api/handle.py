@@ -16,6 +16,7 @@ from semrec.api.metrics import ApiMetrics
 from semrec.api.train_process import train_in_child
 from semrec.data.records import Recommendation
 from semrec.service import Recommender
+from semrec.store.home_lock import WRITE_LOCK, HomeLock
 
 __all__ = ["ServiceHandle"]
 
@@ -62,6 +63,14 @@ class ServiceHandle:
             return fn(self.recommender)
         finally:
             self._lock.release()
+
+    async def write(self, fn: Callable[[Recommender], T]) -> T:
+        """`short` for a small write, unless another writer holds the home's write lock (a large
+        import, say): then the write waits for it in a worker thread, not on the loop."""
+        home = self.recommender.home
+        if home is not None and not HomeLock(home / WRITE_LOCK).free():
+            return await run_in_threadpool(self.call, fn)
+        return await self.short(fn)
 
     async def recommend(
         self,

@@ -55,6 +55,13 @@ class HomeLock:
         self._fd = fd
         return True
 
+    def free(self) -> bool:
+        """Whether the lock could be taken now (a hint: someone may take it a moment later)."""
+        if self.held or not self.acquire(wait=False):
+            return False
+        self.release()
+        return True
+
     def release(self) -> None:
         """Let the lock go (a no-op when not held)."""
         if self._fd is not None:

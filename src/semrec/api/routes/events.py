@@ -14,7 +14,7 @@ from semrec.service import IngestReport, Recommender
 __all__ = ["router"]
 
 router = APIRouter(tags=["events"])
-#: Batches up to this size are stored on the event loop (`ServiceHandle.short`).
+#: Batches up to this size are stored on the event loop (`ServiceHandle.write`).
 SHORT_BATCH = 64
 
 
@@ -36,7 +36,7 @@ async def ingest_events(
         return rec.ingest(body.events, skip_invalid=skip_invalid)
 
     if len(body.events) <= SHORT_BATCH:
-        report = await ctx.handle.short(ingest)
+        report = await ctx.handle.write(ingest)
     else:
         report = await run_in_threadpool(ctx.handle.call, ingest)
     ctx.metrics.count_events(report.accepted, report.duplicates, report.rejected)
