@@ -18,18 +18,26 @@ __all__ = ["FactorModel", "fold_in", "gram_matrix"]
 _CHUNK = 512
 
 
+def _normal_equations(
+    items: NDArray[np.int32],
+    conf: NDArray[np.float64],
+    y: NDArray[np.floating[Any]],
+    base: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One row's ``(YᵀY + λI + Yᵀ(C - I)Y, YᵀCp)`` from its items, confidences and `base`."""
+    yu = np.asarray(y[items], dtype=np.float64)
+    return base + yu.T @ ((conf[:, None] - 1.0) * yu), conf @ yu
+
+
 def _solve_chunk(
     conf: sp.csr_matrix, factors: NDArray[np.floating[Any]], base: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Per-row weighted least squares for one chunk of confidence rows."""
+    """Per-row weighted least squares for one chunk of confidence rows (one batched solve)."""
     n, f = conf.shape[0], factors.shape[1]
-    lhs = np.broadcast_to(base, (n, f, f)).copy()
-    rhs = np.zeros((n, f), dtype=np.float64)
+    lhs, rhs = np.empty((n, f, f)), np.empty((n, f))
     for u in range(n):
         lo, hi = conf.indptr[u], conf.indptr[u + 1]
-        y = np.asarray(factors[conf.indices[lo:hi]], dtype=np.float64)
-        lhs[u] += y.T @ ((conf.data[lo:hi, None] - 1.0) * y)
-        rhs[u] = conf.data[lo:hi] @ y
+        lhs[u], rhs[u] = _normal_equations(conf.indices[lo:hi], conf.data[lo:hi], factors, base)
     return np.asarray(np.linalg.solve(lhs, rhs[..., None])[..., 0], dtype=np.float64)
 
 
@@ -39,12 +47,10 @@ def _solve_one(
     y: NDArray[np.floating[Any]],
     base: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """`_solve_chunk` for a single row given as its items and confidences (the serving case)."""
-    yu = np.asarray(y[items], dtype=np.float64)
-    lhs = base + yu.T @ ((conf[:, None] - 1.0) * yu)
-    rhs = conf @ yu
-    # Cholesky straight from LAPACK: lhs is symmetric positive definite whenever λ > 0 (it
-    # costs less than half of np.linalg.solve's overhead on a 64 x 64 system).
+    """`_solve_chunk` for a single row (the serving case), by Cholesky straight from LAPACK:
+    the system is symmetric positive definite whenever λ > 0, and `dposv` costs less than half
+    of np.linalg.solve's overhead on a 64 x 64 system."""
+    lhs, rhs = _normal_equations(items, conf, y, base)
     _, x, info = dposv(lhs, rhs)
     if info != 0:
         return np.asarray(np.linalg.solve(lhs, rhs), dtype=np.float64)
@@ -75,7 +81,7 @@ def fold_in(
         return _solve_one(confidence.indices, data, y, base)[None, :]
     conf = sp.csr_matrix(confidence, dtype=np.float64) * scale
     if conf.nnz == 0 or np.all(conf.data == 1.0):
-        rhs = np.asarray(conf @ np.asarray(y, dtype=np.float64), dtype=np.float64)
+        rhs = np.asarray(conf.astype(y.dtype) @ y, dtype=np.float64)  # no float64 copy of y
         return np.asarray(np.linalg.solve(base, rhs.T).T, dtype=np.float64)
     parts = [
         _solve_chunk(conf[start : start + _CHUNK], y, base)
