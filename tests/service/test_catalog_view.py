@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from semrec.data.records import Item
 from semrec.service.catalog_view import CatalogView
@@ -19,13 +20,19 @@ def view() -> CatalogView:
     return CatalogView.build(ids, has_meta, available, items)
 
 
-def test_allowed_without_filters_is_a_fresh_copy_of_the_candidates() -> None:
+def test_allowed_without_filters_is_the_read_only_candidate_mask() -> None:
     v = view()
     first = v.allowed(None)
     assert first.tolist() == [True, True, False, True, False]
-    first[:] = False
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = False
+    assert v.allowed({}) is first  # shared: no copy per request
+    fresh = v.candidates()
+    fresh[:] = False
     assert v.allowed({}).tolist() == [True, True, False, True, False]
-    assert v.candidates().tolist() == [True, True, False, True, False]
+    filtered = v.allowed({"brand": "acme"})
+    with pytest.raises(ValueError, match="read-only"):
+        filtered[0] = True
 
 
 def test_allowed_applies_every_filter_on_top_of_the_candidates() -> None:

@@ -86,10 +86,16 @@ class CatalogView:
         return self._candidates.copy()
 
     def allowed(self, filters: Mapping[str, Any] | None) -> npt.NDArray[np.bool_]:
-        """A new mask of the candidates passing request `filters` (see `filter_mask`)."""
+        """The candidates passing request `filters` (see `filter_mask`), read-only.
+
+        Without filters this is the view's own candidate mask, shared and not copied (a copy
+        of a million-item mask costs more than the rest of a cheap request's bookkeeping).
+        """
         if not filters:
-            return self.candidates()
-        return self._candidates & self.filter_mask(filters)
+            return self._candidates
+        mask = self._candidates & self.filter_mask(filters)
+        mask.setflags(write=False)
+        return mask
 
     def filter_mask(self, filters: Mapping[str, Any] | None) -> npt.NDArray[np.bool_]:
         """Items passing request filters (`category` prefix, `brand`, price bounds, `exclude`)."""

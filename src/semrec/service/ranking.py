@@ -38,7 +38,8 @@ class RankRequest:
     user_idx: int
     history: sp.csr_matrix
     n_distinct: int
-    allow: npt.NDArray[np.bool_]
+    allow: npt.NDArray[np.bool_]  # may be shared and read-only: never written
+    seen: npt.NDArray[np.int64]  # excluded on top of `allow` (the items the user has seen)
     semantic: FloatArray | None
     searched: QueryScores | None
     neighbours: Callable[[], sp.csr_matrix] | None
@@ -72,17 +73,35 @@ def rank_request(req: RankRequest, candidates_above: int, depth: int) -> Ranking
             req.enabled,
         )  # fmt: skip
         allow = req.allow[pool.items]
+        allow[_positions(pool.items, req.seen)] = False
         fused = fused_scores(pool.sources, allow, req.fusion, req.n_distinct, pool.popularity)
         final = rerank_pool(
             pool, fused.scores, allow, req.k, req.options, n, req.fields, req.vectors
         )
         return Ranking(final, fused.parts, pool.items)
+    allow = req.allow.copy()
+    allow[req.seen] = False
     popularity = req.models.popularity(n)
     sources = request_sources(
         popularity, req.live, req.user_idx, cf_scores(req.models, req.history, req.neighbours),
         req.semantic, req.searched, req.enabled,
     )  # fmt: skip
-    fused = fused_scores(sources, req.allow, req.fusion, req.n_distinct, popularity)
+    fused = fused_scores(sources, allow, req.fusion, req.n_distinct, popularity)
     columns, groups = req.fields() if needs_item_fields(req.options) else (None, None)
-    final = rerank(fused.scores, req.allow, req.k, req.options, columns, req.vectors, groups)
+    final = rerank(fused.scores, allow, req.k, req.options, columns, req.vectors, groups)
     return Ranking(final, fused.parts, None)
+
+
+def _positions(
+    sorted_items: npt.NDArray[np.int64], items: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Where `items` sit in the sorted `sorted_items` (those absent left out).
+
+    >>> _positions(np.array([2, 5, 9]), np.array([9, 3, 2, 11])).tolist()
+    [2, 0]
+    """
+    where: npt.NDArray[np.int64] = np.searchsorted(sorted_items, items)
+    inside = where < sorted_items.size
+    where = where[inside]
+    found: npt.NDArray[np.int64] = where[sorted_items[where] == items[inside]]
+    return found

@@ -286,19 +286,19 @@ class Recommender:
         events = self._live.user_events(user_id)
         items, history = user_history(events, n, self._weights, time.time())
         allow = view.allowed(filters)
-        if exclude_seen:
-            allow[items[items >= 0]] = False
+        seen = items[items >= 0] if exclude_seen else items[:0]
         language = self._language_index()
         searched = self._searched(query, language, allow)
         if searched is not None:
             allow = searched.allow
+            allow[seen] = False
         user_idx = self.store.user_index(user_id)
         neighbours = (
             None if language is None else partial(self._catalog.cold_neighbours, language, models)
         )
         semantic = None if language is None else self._semantic(user_id, events, language)
         request = RankRequest(
-            models, live, user_idx, history, int(np.unique(items[items >= 0]).size), allow,
+            models, live, user_idx, history, int(np.unique(items[items >= 0]).size), allow, seen,
             semantic, searched, neighbours, self._fusion, options, k,
             None if language is None else language.vectors,
             partial(self._catalog.columns, view), self.settings.rank.sources,
