@@ -44,32 +44,37 @@ def test_a_free_lock_runs_the_read_on_the_loop_and_a_held_one_waits_off_it(
         asyncio.run(scenario())
 
 
-def test_a_write_waits_off_the_loop_while_another_process_holds_the_write_lock(
+def test_a_write_waits_off_the_loop_and_off_the_lock_while_another_process_writes(
     tmp_path: Path,
 ) -> None:
     from semrec.store.home_lock import WRITE_LOCK, HomeLock
 
+    event = {"user_id": "u1", "item_id": "i1", "type": "view", "timestamp": 1.7e9}
     with Recommender.open(tmp_path / "home", {"text": {"enabled": False}}) as rec:
         handle = ServiceHandle(rec)
         assert rec.home is not None
 
         async def scenario() -> None:
             loop_thread = threading.get_ident()
-            assert await handle.write(lambda _: threading.get_ident()) == loop_thread
+            first = await handle.ingest([event], skip_invalid=False, short=True)
+            assert first.accepted == 1
             importer = HomeLock(rec.home / WRITE_LOCK)  # another process's long write
             assert importer.acquire(wait=False)
             assert not importer.free() and not HomeLock(rec.home / WRITE_LOCK).free()
 
-            def store_one(r: Recommender) -> int:
-                r.ingest([{"user_id": "u1", "item_id": "i1", "type": "view", "timestamp": 1.7e9}])
-                return threading.get_ident()
-
-            waiting = asyncio.ensure_future(handle.write(store_one))
+            second = {**event, "item_id": "i2"}
+            waiting = asyncio.ensure_future(handle.ingest([second], skip_invalid=False, short=True))
             for _ in range(5):
                 await asyncio.sleep(0.01)  # the loop is free meanwhile
             assert not waiting.done()
-            importer.release()
-            assert await asyncio.wait_for(waiting, 10) != loop_thread
+            # ... and so is the handle's lock: reads are still answered on the loop
+            assert await handle.short(lambda _: threading.get_ident()) == loop_thread
             assert rec.store.event_count() == 1
+            importer.release()
+            report = await asyncio.wait_for(waiting, 10)
+            assert report.accepted == 1 and rec.store.event_count() == 2
+            # the next read sees the event stored from the other thread
+            seen = await handle.short(lambda r: r.store.user_events("u1").item_idx.size)
+            assert seen == 2
 
         asyncio.run(scenario())

@@ -6,7 +6,7 @@ import gc
 import inspect
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from semrec.api.errors import ApiError
 from semrec.api.metrics import ApiMetrics
 from semrec.api.train_process import train_in_child
 from semrec.data.records import Recommendation
-from semrec.service import Recommender
+from semrec.service import IngestReport, Recommender
 from semrec.store.home_lock import WRITE_LOCK, HomeLock
 
 __all__ = ["ServiceHandle"]
@@ -64,13 +64,20 @@ class ServiceHandle:
         finally:
             self._lock.release()
 
-    async def write(self, fn: Callable[[Recommender], T]) -> T:
-        """`short` for a small write, unless another writer holds the home's write lock (a large
-        import, say): then the write waits for it in a worker thread, not on the loop."""
-        home = self.recommender.home
-        if home is not None and not HomeLock(home / WRITE_LOCK).free():
-            return await run_in_threadpool(self.call, fn)
-        return await self.short(fn)
+    async def ingest(
+        self, events: Sequence[Mapping[str, Any]], *, skip_invalid: bool, short: bool
+    ) -> IngestReport:
+        """`Recommender.ingest`: a `short` batch runs on the loop while the home's write lock
+        is free; otherwise it is stored from a worker thread without this handle's lock.
+
+        The store is safe across threads and the write touches nothing else (the next request
+        catches up with it), so while it waits for the write lock (another worker's commit, a
+        large import) or stores many events, this worker goes on answering reads.
+        """
+        rec = self.recommender
+        if short and (rec.home is None or HomeLock(rec.home / WRITE_LOCK).free()):
+            return await self.short(lambda r: r.ingest(events, skip_invalid=skip_invalid))
+        return await run_in_threadpool(rec.record, events, skip_invalid=skip_invalid)
 
     async def recommend(
         self,

@@ -19,12 +19,7 @@ from semrec.data.settings import Settings, load_settings
 from semrec.data.validation import validate_event, validate_id, validate_item
 from semrec.service.catalog_state import CatalogState
 from semrec.service.explaining import Explainer
-from semrec.service.fusion_tuning import (
-    default_fusion,
-    fusion_from_meta,
-    fusion_meta,
-    tune_fusion,
-)
+from semrec.service.fusion_tuning import default_fusion, fusion_from_meta, fusion_meta, tune_fusion
 from semrec.service.importing import ImportReport, import_dataset, import_file
 from semrec.service.language import LanguageIndex
 from semrec.service.live import IngestReport, LiveTracker, store_events
@@ -120,12 +115,19 @@ class Recommender:
         By default one invalid event raises `ValidationError` and nothing is stored; with
         `skip_invalid=True` the valid events are stored and the others counted as rejected.
         """
-        check = partial(self._checked, check=validate_event, what="events", now=time.time())
-        report = store_events(
-            self.store, events, check, self.settings.store.batch_size, skip_invalid=skip_invalid
-        )
+        report = self.record(events, skip_invalid=skip_invalid)
         self._live.catch_up()
         return report
+
+    def record(
+        self, events: Iterable[Mapping[str, Any] | Event], *, skip_invalid: bool = False
+    ) -> IngestReport:
+        """`ingest` touching only the store, not this object's memory: it may run in a thread
+        beside other calls. The events count from the next `recommend` (which catches up)."""
+        check = partial(self._checked, check=validate_event, what="events", now=time.time())
+        return store_events(
+            self.store, events, check, self.settings.store.batch_size, skip_invalid=skip_invalid
+        )
 
     def import_file(
         self,

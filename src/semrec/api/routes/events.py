@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from starlette.concurrency import run_in_threadpool
 
 from semrec.api.schemas import EventsIn, IngestOut
 from semrec.api.security import Ctx, Ingest
-from semrec.service import IngestReport, Recommender
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["events"])
-#: Batches up to this size are stored on the event loop (`ServiceHandle.write`).
+#: Batches up to this size are stored on the event loop (`ServiceHandle.ingest`).
 SHORT_BATCH = 64
 
 
@@ -31,14 +29,8 @@ async def ingest_events(
     By default one invalid event rejects the batch (422 naming it); with `skip_invalid` the
     invalid ones are counted as rejected, with their reasons.
     """
-
-    def ingest(rec: Recommender) -> IngestReport:
-        return rec.ingest(body.events, skip_invalid=skip_invalid)
-
-    if len(body.events) <= SHORT_BATCH:
-        report = await ctx.handle.write(ingest)
-    else:
-        report = await run_in_threadpool(ctx.handle.call, ingest)
+    short = len(body.events) <= SHORT_BATCH
+    report = await ctx.handle.ingest(body.events, skip_invalid=skip_invalid, short=short)
     ctx.metrics.count_events(report.accepted, report.duplicates, report.rejected)
     ctx.schedule.note_events(report.accepted)
     return IngestOut(**report.to_dict())
