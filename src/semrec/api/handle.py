@@ -67,16 +67,24 @@ class ServiceHandle:
     async def ingest(
         self, events: Sequence[Mapping[str, Any]], *, skip_invalid: bool, short: bool
     ) -> IngestReport:
-        """`Recommender.ingest`: a `short` batch runs on the loop while the home's write lock
-        is free; otherwise it is stored from a worker thread without this handle's lock.
+        """`Recommender.ingest` of a `short` batch on the loop while the home's write lock is
+        free; of a long batch in a worker thread, under this handle's lock.
 
-        The store is safe across threads and the write touches nothing else (the next request
-        catches up with it), so while it waits for the write lock (another worker's commit, a
-        large import) or stores many events, this worker goes on answering reads.
+        A short batch that finds the write lock held (another worker's commit, a large import)
+        is stored from a worker thread without this handle's lock (`Recommender.record` touches
+        only the thread-safe store, and the next request catches up with it): while it waits,
+        this worker goes on answering reads. A long batch keeps the lock, since its transaction
+        holds the store's connection and reads on the loop would wait for it there.
         """
         rec = self.recommender
-        if short and (rec.home is None or HomeLock(rec.home / WRITE_LOCK).free()):
-            return await self.short(lambda r: r.ingest(events, skip_invalid=skip_invalid))
+
+        def ingest(r: Recommender) -> IngestReport:
+            return r.ingest(events, skip_invalid=skip_invalid)
+
+        if not short:
+            return await run_in_threadpool(self.call, ingest)
+        if rec.home is None or HomeLock(rec.home / WRITE_LOCK).free():
+            return await self.short(ingest)
         return await run_in_threadpool(rec.record, events, skip_invalid=skip_invalid)
 
     async def recommend(
