@@ -650,13 +650,18 @@ similar-items route.
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 3.3 ms | met |
-| >= 800 requests/s with concurrency | recommend c=16 779/s; mixed c=16 797/s | **not met** |
-| freshness <= 50 ms | p50 3.6 ms, p99 5.7 ms after the ack; 200/200 fresh | met |
+| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 3.1 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 774/s; mixed c=16 725/s | **not met** |
+| freshness <= 50 ms | p50 3.7 ms, p99 5.3 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
-Three runs with the same read path answered 802, 762 and 779 recommendations/s with 16 clients
-(they differ by 5%), so the target is missed by up to 5%.
+Four full runs on 2026-12-06 after the allow-mask change below answered 824, 788, 759 and 774
+recommendations/s at 1M with 16 clients (mixed: 797, 733, 702, 725/s). The machine slowed down
+over those runs: rtrec's recommendation route, which did not change, answered 1,273, 1,245, 1,215
+and 1,182/s with 16 clients in the same runs. The c=16 recommendation scenario also starts with
+cold per-worker user caches (5,000 users; a miss reads the user's events from SQLite, about
+0.18 ms at 10M events). In a 20 s check with 2,000 warm users, the allow-mask change took the
+same machine from 812 to 863-900/s.
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
 costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
@@ -667,8 +672,10 @@ the factors, and a cached candidate mask (403 -> 519/s; in process 3.09 -> 2.25 
 for 99.8% of 400 users); JSON encoded once with orjson instead of FastAPI's response validation
 (-> 657/s); short requests run on the event loop instead of a worker thread (-> 760/s); the
 query string validated in one `model_validate` instead of FastAPI's per-field query model (->
-825/s). In process a recommendation now takes 2.1 ms: HNSW search 0.4 ms, fold-in 0.1 ms,
-co-visitation 0.16 ms, the history row 0.16 ms, explanations 0.27 ms. rtrec's recommendation
+825/s); no copy of the million-item allow mask per request (the user's seen items are dropped
+from the pool's slice of it instead) and a user-event cache of 16,384 users per worker instead
+of 4,096. In process a recommendation now takes 1.8-2.0 ms: HNSW search 0.34 ms, fold-in 0.1
+ms, co-visitation 0.16 ms, the history row 0.13 ms, explanations 0.24 ms. rtrec's recommendation
 (SLIM on 100k events, no live sources, no explanations) costs 0.8 ms of CPU: 1,287/s with 16
 clients at 100k.
 
@@ -677,7 +684,9 @@ ms) to 786/s (p99 43 ms) in a 10 s check at 1M: writers of the two workers queue
 in the home instead of SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries;
 ingestion alone went from 904/s with a 590 ms p99 to 1,690/s), and small event batches run on
 the event loop like the reads (reads queued in threads behind a write had turned a worker into a
-lock convoy). In this run: 805/s at 100k, 797/s at 1M (p99 43 ms).
+lock convoy). A one-event batch that finds the write lock held is stored from a worker thread
+without the worker's service lock (`Recommender.record`), so reads go on meanwhile. In this run:
+740/s at 100k, 725/s at 1M (p99 44 and 150 ms; 42 and 48 ms in the run before).
 
 **Workers.** `semrec serve --workers 2` is what turned concurrency into throughput: with one
 process, reads queue behind one lock and one interpreter. Each worker listens on its own
@@ -688,14 +697,14 @@ a burst in one run (195/s with 16 clients against 485/s in another run of the sa
 the CPU it was measuring. Freshness and the retrain window still use the Python client.
 
 **Swap.** At 100k, 8 clients of mixed load while `POST /admin/train` trains in a child process
-and the worker swaps: 27,628 requests, 0 errors; requests started around the swap p99 43 ms,
-max 95 ms. The model is restored outside the service lock and only swapped under it.
+and the worker swaps: 24,567 requests, 0 errors; requests started around the swap p99 51 ms,
+max 119 ms. The model is restored outside the service lock and only swapped under it.
 
-**Ingestion tail.** With one client, one-event ingestion now has p99 5.2 ms at 100k and 21.6
-ms at 1M (39 and 94 ms in the run before): a server no longer checkpoints the WAL inside commits
-(a commit crossing the 64 MB mark copied the log and fsynced while the request waited); its
-schedule thread does, off the request path. With 16 clients and 2 workers the p99 is still
-246-311 ms here, while a 10 s probe of the same code and scenario at 100k measured 22-26 ms; not
+**Ingestion tail.** With one client, one-event ingestion now has p99 8.3 ms at 100k and 27.5
+ms at 1M (39 and 94 ms before this change): a server no longer checkpoints the WAL inside
+commits (a commit crossing the 64 MB mark copied the log and fsynced while the request waited);
+its schedule thread does, off the request path. With 16 clients and 2 workers the p99 is still
+211-386 ms here, while a 10 s probe of the same code and scenario at 100k measured 22-26 ms; not
 explained yet (suspects: the checkpoint's pass under the write lock, a sibling worker catching up
 on the log).
 """
