@@ -55,14 +55,18 @@ class ServiceHandle:
         per recommendation under load) and no concurrency; parallelism comes from server
         processes (`semrec serve --workers`). Short requests then run one after another in
         arrival order. When the lock is held (a long write, a model swap), the call waits for
-        it in a worker thread, so the loop never blocks on the lock.
+        it in a worker thread, so the loop never blocks on the lock. So does a call that would
+        first rebuild the catalog view or language index (items were edited here or by another
+        process): seconds at a million items, during which the loop could not even answer
+        `/health/live`.
         """
-        if not self._lock.acquire(blocking=False):
-            return await run_in_threadpool(self.call, fn)
-        try:
-            return fn(self.recommender)
-        finally:
-            self._lock.release()
+        if self._lock.acquire(blocking=False):
+            try:
+                if self.recommender.catalog_built():
+                    return fn(self.recommender)
+            finally:
+                self._lock.release()
+        return await run_in_threadpool(self.call, fn)
 
     async def ingest(
         self, events: Sequence[Mapping[str, Any]], *, skip_invalid: bool, short: bool

@@ -78,6 +78,19 @@ class CatalogState:
             self._language = None
         return view
 
+    def built(self) -> bool:
+        """Whether `view()` and `language()` would answer from what is built, without a rebuild
+        (no catalog edit here or in another process, no item first seen in events since)."""
+        view = self._view
+        if view is None or len(view) != self.store.item_count():
+            return False
+        if any(change.kind == "items" for change in self.store.changes_after(self._change)):
+            return False
+        language = self._language
+        return not self.settings.text.enabled or (
+            language is not None and len(language) == len(view)
+        )
+
     def encoder(self) -> CachedEncoder:
         """The configured text encoder behind the content-hash embedding cache."""
         if self._encoder is None:

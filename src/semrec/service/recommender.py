@@ -231,6 +231,10 @@ class Recommender:
         """The configured text encoder behind the content-hash embedding cache."""
         return self._catalog.encoder()
 
+    def catalog_built(self) -> bool:
+        """Whether reads would find the catalog view and language index built (no rebuild)."""
+        return self._catalog.built()
+
     def _language_index(self, *, progress: bool = False) -> LanguageIndex | None:
         """Item documents, embeddings, BM25 and lexicon for the current catalog (None: off)."""
         return self._catalog.language(progress=progress)
