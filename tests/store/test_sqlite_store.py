@@ -66,6 +66,39 @@ def test_user_events_come_back_in_arrival_order_as_arrays(tmp_path: Path) -> Non
     assert len(store.user_events("nobody")) == 0
 
 
+def _indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path / DB_FILE)
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='events'")
+    return {name for (name,) in rows if not name.startswith("sqlite_autoindex")}
+
+
+def test_a_users_events_are_read_from_the_index_alone(tmp_path: Path) -> None:
+    open_store(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / DB_FILE)
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT user_idx, item_idx, type, value, ts FROM events"
+        " WHERE user_idx=? AND seq <= ? ORDER BY seq",
+        (0, 10),
+    ).fetchall()
+    assert "COVERING INDEX events_by_user_seq" in plan[0][-1]
+    assert "TEMP B-TREE" not in " ".join(row[-1] for row in plan)  # no sort: index order
+
+
+def test_a_home_with_the_older_user_index_is_converted_on_open(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.append_events([_event(1, item="a"), _event(2, user="u2", item="a"), _event(3, item="b")])
+    store.close()
+    conn = sqlite3.connect(tmp_path / DB_FILE)
+    conn.executescript(
+        "DROP INDEX events_by_user_seq; CREATE INDEX events_by_user ON events (user_idx, seq);"
+    )
+    conn.close()
+    assert "events_by_user" in _indexes(tmp_path)
+    store = open_store(tmp_path)
+    assert _indexes(tmp_path) == {"events_by_user_seq"}
+    assert store.user_events("u1").item_idx.tolist() == [0, 1]
+
+
 def test_forgetting_a_user_removes_their_events_and_identity(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.append_events([_event(1, user="a"), _event(2, user="a"), _event(3, user="b")])
