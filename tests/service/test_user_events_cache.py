@@ -89,3 +89,17 @@ def test_items_edited_by_another_process_are_seen_here(home: Path) -> None:
         b.upsert_items([{**next(i for i in ITEMS if i["item_id"] == top), "price": 1.0}])
         back = {r.item_id for r in a.recommend("u1", k=12, exclude_seen=False)}
         assert top in back and a.get_item(top).price == 1.0
+
+
+def test_an_event_after_the_newest_ones_were_forgotten_reaches_another_process(home: Path) -> None:
+    with semrec.Recommender.open(home) as a, semrec.Recommender.open(home) as b:
+        a.upsert_items(ITEMS)
+        a.ingest(events())
+        a.train()
+        b.ingest([_purchase(4, "passer-by", "g1")])
+        a.recommend("u1")  # `a` has now seen the passer-by's purchase, the newest event
+        assert b.forget_user("passer-by") == 1
+        b.ingest([_purchase(5, "u1", "g2")])  # numbered above the forgotten one, not reusing it
+        a.recommend("u1")
+        g2 = a.store.item_index(["g2"])[0]
+        assert a._live.state().recent_items(a.store.user_index("u1")).tolist()[-1] == g2

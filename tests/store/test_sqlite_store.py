@@ -99,6 +99,27 @@ def test_a_home_with_the_older_user_index_is_converted_on_open(tmp_path: Path) -
     assert store.user_events("u1").item_idx.tolist() == [0, 1]
 
 
+def test_counts_follow_commits_of_other_connections_and_its_own(tmp_path: Path) -> None:
+    solo = open_store(tmp_path / "solo")
+    assert (solo.last_seq(), solo.item_count()) == (0, 0)
+    solo.append_events([_event(1)])
+    assert (solo.last_seq(), solo.item_count()) == (1, 1)
+    a, b = open_store(tmp_path), open_store(tmp_path)
+    assert (a.last_seq(), a.item_count(), a.event_count(), a.changes_after(0)) == (0, 0, 0, [])
+    b.append_events([_event(1), _event(2, user="u2", item="i2")])
+    assert (a.last_seq(), a.item_count(), a.event_count(), a.user_count()) == (2, 2, 2, 2)
+    b.upsert_items([Item("i1", title="One")])
+    assert [change.kind for change in a.changes_after(0)] == ["items"]
+    a.append_events([_event(3, item="i3")])
+    assert (a.last_seq(), a.item_count(), a.event_count()) == (3, 3, 3)
+    with a.atomic():  # inside its own write, a store sees what it has not committed yet
+        a.append_events([_event(4, item="i4")])
+        assert (a.last_seq(), a.item_count()) == (4, 4)
+    b.forget_user("u2")
+    assert (a.event_count(), a.user_count()) == (3, 1)
+    assert [change.kind for change in a.changes_after(0)] == ["items", "user"]
+
+
 def test_forgetting_a_user_removes_their_events_and_identity(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     store.append_events([_event(1, user="a"), _event(2, user="a"), _event(3, user="b")])
@@ -213,3 +234,16 @@ def test_a_deferred_checkpoint_lets_the_log_start_over_while_commits_never_check
     # next write started it over.
     assert logged_frames_after(tmp_path / "kept", checkpoint=False) >= 300
     assert logged_frames_after(tmp_path / "restarted", checkpoint=True) < 20
+
+
+def test_arrival_numbers_are_not_reused_after_the_newest_events_are_forgotten(
+    tmp_path: Path,
+) -> None:
+    store = open_store(tmp_path)
+    store.append_events([_event(n, user="u2" if n > 1 else "u1") for n in range(1, 13)])
+    seen = store.last_seq()
+    assert store.forget_user("u2") == 11
+    assert store.forget_user("u1") == 1  # the highest number kept does not go down (12 > 1)
+    store.append_events([_event(13, user="u3"), _event(14, user="u3")])
+    assert store.last_seq() > seen
+    assert store.events_after(seen).user_idx.tolist() == [store.user_index("u3")] * 2

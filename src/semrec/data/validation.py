@@ -15,6 +15,7 @@ from semrec.data.records import EVENT_TYPE_CODES, AttributeValue, Event, Item
 
 __all__ = [
     "EARLIEST_TIMESTAMP",
+    "TRUSTED",
     "Limits",
     "derive_event_id",
     "parse_timestamp",
@@ -41,6 +42,16 @@ class Limits:
     rating_min: float = 0.0
     rating_max: float = 5.0
     max_future_seconds: float = _DAY
+
+
+#: Bounds for what semrec reads back from its own store: it was validated on the way in.
+TRUSTED = Limits(
+    max_id_length=1 << 20,
+    max_text_bytes=1 << 30,
+    rating_min=-1e300,
+    rating_max=1e300,
+    max_future_seconds=1e300,
+)
 
 
 def _text(field: str, value: Any, max_bytes: int) -> str:

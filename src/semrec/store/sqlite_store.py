@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from semrec.data.records import EVENT_TYPE_CODES, Event, Item, User
-from semrec.data.validation import Limits, validate_item
+from semrec.data.validation import TRUSTED, validate_item
 from semrec.store.base import AppendResult, Change, EventArrays, Snapshot, SnapshotInfo
 from semrec.store.home_lock import WRITE_LOCK, HomeLock
 from semrec.store.sqlite_schema import checkpoint_wal, connect, table_counts
@@ -27,6 +27,16 @@ DB_FILE = "semrec.db"
 _CHUNK = 500
 #: Larger than any arrival number: "no upper bound" in range queries.
 _MAX_SEQ = 2**63 - 1
+#: Arrival numbers are never reused (followers look above the newest they saw): forgetting
+#: keeps the highest one given so far in `meta`, and the next events are numbered above it.
+_KEEP_SEQ = (
+    "INSERT INTO meta SELECT 'seq_floor', COALESCE(MAX(seq), 0) FROM events WHERE true ON"
+    " CONFLICT(key) DO UPDATE SET value=MAX(CAST(value AS INT), CAST(excluded.value AS INT))"
+)
+_NEXT_SEQ = (
+    "SELECT MAX(IFNULL((SELECT MAX(seq) FROM events), 0),"
+    " IFNULL((SELECT CAST(value AS INT) FROM meta WHERE key='seq_floor'), 0))"
+)
 
 
 class SQLiteStore:
@@ -147,7 +157,7 @@ class SQLiteStore:
             row = self._conn.execute(
                 "SELECT doc FROM items WHERE item_id=? AND has_meta=1", (item_id,)
             ).fetchone()
-        return None if row is None else validate_item(json.loads(row[0]), _TRUSTED)
+        return None if row is None else validate_item(json.loads(row[0]), TRUSTED)
 
     def delete_items(self, item_ids: Sequence[str]) -> int:
         """Remove items' metadata (their events and dense index stay); returns how many had it."""
@@ -167,15 +177,18 @@ class SQLiteStore:
                 "SELECT doc FROM items WHERE has_meta=1 ORDER BY idx"
             ).fetchall()
         for (doc,) in docs:
-            yield validate_item(json.loads(doc), _TRUSTED)
+            yield validate_item(json.loads(doc), TRUSTED)
 
     def item_ids(self) -> list[str]:
         """External item ids by dense index (1-based rowids are shifted to 0-based)."""
+        return self._ids("SELECT idx, item_id FROM items ORDER BY idx")
+
+    def _ids(self, sql: str) -> list[str]:
         with self._lock:
-            rows = self._conn.execute("SELECT idx, item_id FROM items ORDER BY idx").fetchall()
+            rows = self._conn.execute(sql).fetchall()
         ids = [""] * (rows[-1][0] if rows else 0)
-        for idx, item_id in rows:
-            ids[idx - 1] = item_id
+        for idx, ident in rows:
+            ids[idx - 1] = ident
         return ids
 
     def item_count(self) -> int:
@@ -211,11 +224,13 @@ class SQLiteStore:
             self._resolve("items", (e.item_id for e in events if e.item_id), self._items)
             users, items = self._users, self._items
             before = self._conn.total_changes
+            start = self._conn.execute(_NEXT_SEQ).fetchone()[0]
             self._conn.executemany(
-                "INSERT OR IGNORE INTO events (event_id, user_idx, item_idx, type, value, text,"
-                " ts, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO events (seq, event_id, user_idx, item_idx, type, value,"
+                " text, ts, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
+                        start + n,
                         e.event_id,
                         users[e.user_id],
                         items[e.item_id] if e.item_id else 0,
@@ -225,7 +240,7 @@ class SQLiteStore:
                         e.timestamp,
                         e.session_id or None,
                     )
-                    for e in events
+                    for n, e in enumerate(events, 1)
                 ],
             )
             accepted = self._conn.total_changes - before
@@ -313,12 +328,7 @@ class SQLiteStore:
 
     def user_ids(self) -> list[str]:
         """External user ids by dense index."""
-        with self._lock:
-            rows = self._conn.execute("SELECT idx, user_id FROM users ORDER BY idx").fetchall()
-        ids = [""] * (rows[-1][0] if rows else 0)
-        for idx, user_id in rows:
-            ids[idx - 1] = user_id
-        return ids
+        return self._ids("SELECT idx, user_id FROM users ORDER BY idx")
 
     def user_count(self) -> int:
         """How many users the store knows."""
@@ -331,6 +341,7 @@ class SQLiteStore:
             idx = self._known("users", user_id, self._users)
             if idx < 0:
                 return 0
+            self._conn.execute(_KEEP_SEQ)
             deleted = self._conn.execute("DELETE FROM events WHERE user_idx=?", (idx,)).rowcount
             self._conn.execute("DELETE FROM users WHERE idx=?", (idx,))
             self._users.pop(user_id, None)
@@ -386,13 +397,3 @@ class SQLiteStore:
             with suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
-
-
-#: Items read back from our own database were validated on the way in.
-_TRUSTED = Limits(
-    max_id_length=1 << 20,
-    max_text_bytes=1 << 30,
-    rating_min=-1e300,
-    rating_max=1e300,
-    max_future_seconds=1e300,
-)
