@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from semrec.data.arrays import distinct_inverse
 from semrec.data.errors import ValidationError
 from semrec.data.records import EVENT_TYPE_CODES, EVENT_TYPES
 
@@ -188,7 +189,7 @@ def user_history_row(
     keep = items >= 0
     items, w = items[keep], w[keep]
     _check_range("item_idx", items, n_items)
-    columns, inverse = np.unique(items, return_inverse=True)
+    columns, inverse = distinct_inverse(items)
     sums = np.maximum(np.bincount(inverse, weights=w, minlength=columns.size), 0.0)
     nonzero = sums > 0
     return sp.csr_matrix(

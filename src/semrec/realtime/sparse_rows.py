@@ -20,6 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from semrec.data.arrays import distinct_inverse
+
 __all__ = ["SparseRows", "dense", "gather", "grow", "summed"]
 
 Row = tuple[NDArray[np.int64], NDArray[np.float64]]
@@ -62,7 +64,7 @@ def summed(
     """
     if cols.size == 0:
         return _EMPTY_COLS, np.zeros(0, dtype=np.float32)
-    unique, where = np.unique(cols, return_inverse=True)
+    unique, where = distinct_inverse(cols)
     return unique.astype(np.int64), np.bincount(where, weights=vals).astype(np.float32)
 
 
@@ -181,6 +183,6 @@ class SparseRows:
         """Fold the row's delta into its arrays and trim it to `top_n`."""
         cols, vals = self.row(row)
         del self._delta[row]
-        uniq, inverse = np.unique(cols, return_inverse=True)
+        uniq, inverse = distinct_inverse(cols)
         sums = np.bincount(inverse, weights=vals, minlength=uniq.size).astype(np.float64)
         self._rows[row] = _top(uniq.astype(np.int64), sums, self.top_n)

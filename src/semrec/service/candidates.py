@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from semrec.data.arrays import distinct
 from semrec.rank.rules import ItemColumns
 from semrec.realtime import LiveState
 from semrec.service.reranking import Reranked, RerankOptions, needs_item_fields, rerank
@@ -116,7 +117,7 @@ def candidate_pool(
         parts.append(cf.items)
     present = {name: values for name, values in (dense or {}).items() if values is not None}
     parts += [_best(values, depth) for values in present.values()]
-    items = np.unique(np.concatenate(parts))
+    items = distinct(np.concatenate(parts))
     items = items[(items >= 0) & (items < n_items)]
     popularity = models.popularity(n_items)[items]
     sources: dict[str, FloatArray | None] = {"popular": popularity}

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from semrec.data.arrays import distinct, distinct_inverse
 from semrec.data.records import Recommendation
 from semrec.rank.explain import sentence
 from semrec.realtime import LiveState
@@ -155,7 +156,7 @@ class Explainer:
             past: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
             cols: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
             vals: list[npt.NDArray[np.float64]] = [np.zeros(0, np.float64)]
-            for item in np.unique(self.recent_items).tolist():
+            for item in distinct(self.recent_items).tolist():
                 c, v = counter.row(item)
                 past.append(np.full(c.size, item, np.int64))
                 cols.append(c.astype(np.int64))
@@ -186,7 +187,7 @@ def _strongest_by_column(
     if cols.size == 0:
         return {}
     width = int(past.max()) + 1
-    pairs, where = np.unique(cols * width + past, return_inverse=True)
+    pairs, where = distinct_inverse(cols * width + past)
     sums = np.bincount(where, weights=vals)
     col, src = pairs // width, pairs % width
     order = np.lexsort((src, -sums, col))

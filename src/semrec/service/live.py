@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from semrec.data.arrays import distinct
 from semrec.data.errors import ValidationError
 from semrec.data.records import Event
 from semrec.models import EventWeights
@@ -153,7 +154,7 @@ class LiveTracker:
         """Add newly observed events to the cached users' histories."""
         if not self._users or not len(new):
             return
-        for user in np.unique(new.user_idx).tolist():
+        for user in distinct(new.user_idx).tolist():
             cached = self._users.get(user)
             if cached is not None:
                 mine = new.user_idx == user

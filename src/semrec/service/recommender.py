@@ -304,7 +304,7 @@ class Recommender:
         )
         semantic = None if language is None else self._semantic(user_id, events, language)
         request = RankRequest(
-            models, live, user_idx, history, int(np.unique(items[items >= 0]).size), allow, seen,
+            models, live, user_idx, history, len(set(items[items >= 0].tolist())), allow, seen,
             semantic, searched, neighbours, self._fusion, options, k,
             None if language is None else language.vectors,
             partial(self._catalog.columns, view), self.settings.rank.sources,
