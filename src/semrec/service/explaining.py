@@ -49,6 +49,7 @@ class Explainer:
     pool: npt.NDArray[np.int64] | None = None  # sorted catalog indexes that `parts` cover
     _rows: dict[str, tuple[npt.NDArray[Any], ...]] = field(default_factory=dict)
     _closest_cache: dict[int, tuple[int, float]] = field(default_factory=dict)
+    _parts_cache: dict[int, dict[str, float]] = field(default_factory=dict)
     _strongest: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def recommendation(
@@ -108,11 +109,22 @@ class Explainer:
         return [source] if name != "query" else []
 
     def _parts(self, item: int) -> dict[str, float]:
-        at = item if self.pool is None else int(np.searchsorted(self.pool, item))
-        return {name: round(float(part[at]), 4) for name, part in self.parts.items()}
+        """Each source's weighted score of `item`, rounded to 4 decimals."""
+        found = self._parts_cache.get(item)
+        if found is None:
+            at = item if self.pool is None else int(np.searchsorted(self.pool, item))
+            found = {name: round(float(part[at]), 4) for name, part in self.parts.items()}
+        return found
 
     def prepare(self, items: npt.NDArray[np.int64]) -> None:
-        """Find the closest past item in meaning of every item citing meaning, at once."""
+        """Read the source scores of all `items`, and find the closest past item in meaning of
+        every item citing meaning, at once."""
+        at = items if self.pool is None else np.searchsorted(self.pool, items)
+        columns = [[round(v, 4) for v in part[at].tolist()] for part in self.parts.values()]
+        for n, item in enumerate(items.tolist()):
+            self._parts_cache[item] = {
+                name: col[n] for name, col in zip(self.parts, columns, strict=True)
+            }
         if self.language is None or "semantic" not in self.parts:
             return
         cited = [
