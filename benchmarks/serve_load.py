@@ -650,18 +650,33 @@ similar-items route.
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 2.6 ms, p99 3.1 ms | met |
-| >= 800 requests/s with concurrency | recommend c=16 774/s; mixed c=16 725/s | **not met** |
-| freshness <= 50 ms | p50 3.7 ms, p99 5.3 ms after the ack; 200/200 fresh | met |
+| recommendation p99, 1 client, <= 15 ms | p50 3.6 ms, p99 58.3 ms | **not met** |
+| >= 800 requests/s with concurrency | recommend c=16 582/s; mixed c=16 548/s | **not met** |
+| freshness <= 50 ms | p50 5.1 ms, p99 7.7 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
-Four full runs on 2026-12-06 after the allow-mask change below answered 824, 788, 759 and 774
-recommendations/s at 1M with 16 clients (mixed: 797, 733, 702, 725/s). The machine slowed down
-over those runs: rtrec's recommendation route, which did not change, answered 1,273, 1,245, 1,215
-and 1,182/s with 16 clients in the same runs. The c=16 recommendation scenario also starts with
-cold per-worker user caches (5,000 users; a miss reads the user's events from SQLite, about
-0.18 ms at 10M events). In a 20 s check with 2,000 warm users, the allow-mask change took the
-same machine from 812 to 863-900/s.
+**The machine, run to run.** The two cores are shared, and their speed moved by a third over one
+day: rtrec's recommendation route, which never changed, answered from 1,273 down to 939
+requests/s with 16 clients. An in-process recommendation at 1M took 1.61-1.68 ms at 20:45, and
+with one more speed-up since, 1.89-2.03 ms at 21:29 and 2.31-2.38 ms at 21:36. Full runs of
+2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k, in the same run):
+
+| run | semrec code | recommend | mixed 90/10 | similar | rtrec recommend | semrec / rtrec |
+|---|---|---:|---:|---:|---:|---:|
+| previous session (committed then) | before the covering index | 774 | 725 | 848 | 1,182 | 0.65 |
+| 1, 20:34 | all but the explanation change | 784 | 761 | 846 | 1,142 | 0.69 |
+| 2, 20:59 | final | 701 | 565 | 678 | 1,014 | 0.69 |
+| 3, 21:15 (these results) | final | 582 | 548 | 601 | 938 | 0.62 |
+
+Four runs earlier that day, with the code before the covering index, gave 824, 788, 759 and 774
+(rtrec 1,273, 1,245, 1,215 and 1,182). No gain from the last changes can be read through this
+noise at the HTTP level; in one process, alternating old and new code, they measured 4% (sorted
+distinct) and 2-7% (explanations), and a cold user's read inside a recommendation went from 359
+to 135 us. Whether a run reaches 800/s depends on the machine's state as much as on the code.
+The c=16 recommendation scenario starts with cold per-worker user caches (5,000 users); a miss
+reads the user's events from one covering index. With one client the recommendation p99 at 1M
+was 3.3 ms in run 1 and 5.8 ms in run 2; in run 3, 58.3 ms (p95 5.0 ms, max 158 ms): a few
+requests stalled on the loaded machine.
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
 costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
@@ -674,7 +689,11 @@ for 99.8% of 400 users); JSON encoded once with orjson instead of FastAPI's resp
 query string validated in one `model_validate` instead of FastAPI's per-field query model (->
 825/s); no copy of the million-item allow mask per request (the user's seen items are dropped
 from the pool's slice of it instead) and a user-event cache of 16,384 users per worker instead
-of 4,096. In process a recommendation now takes 1.8-2.0 ms: HNSW search 0.34 ms, fold-in 0.1
+of 4,096; then a covering index for a user's events (a cold user read inside a
+recommendation: 135 us instead of 359 us), distinct item indexes by sorting instead of numpy 2.4's
+hash-based `np.unique` (38 us against 5 us for 600 indexes; 4% of a recommendation) and the
+explanations' source scores read for all items at once. In process a recommendation took 1.6-1.7
+ms on a quiet machine (1.8-2.0 ms before the last three changes): HNSW search 0.34 ms, fold-in 0.1
 ms, co-visitation 0.16 ms, the history row 0.13 ms, explanations 0.24 ms. rtrec's recommendation
 (SLIM on 100k events, no live sources, no explanations) costs 0.8 ms of CPU: 1,287/s with 16
 clients at 100k.
