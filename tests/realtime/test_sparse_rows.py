@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from semrec.realtime.sparse_rows import SparseRows, dense, gather
 
@@ -37,3 +39,24 @@ def test_gather_and_dense_sum_scaled_rows() -> None:
     cols, vals = gather(parts, [2.0, 0.5])
     # column 5 lies beyond n = 4 and is dropped
     np.testing.assert_allclose(dense(cols, vals, 4), [2.0, 0.0, 4.5, 0.0])
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.floats(0.5, 4.0)), max_size=60),
+    st.lists(st.integers(-2, 40), max_size=25),
+)
+def test_rows_reads_base_rewritten_and_pending_rows_like_row(
+    writes: list[tuple[int, int, float]], wanted: list[int]
+) -> None:
+    coo = sp.coo_matrix(
+        (np.arange(1.0, 41.0), (np.arange(40) % 20, (np.arange(40) * 7) % 25)), shape=(20, 25)
+    )
+    rows = SparseRows.from_csr(coo.tocsr(), top_n=3, merge_at=2)
+    for row, col, value in writes:  # rows 0-19 in the base, 20-30 only written
+        rows.add(row, col, value)
+    asked = np.array(wanted, dtype=np.int64)
+    (cols, vals), counts = rows.rows(asked)
+    parts = [rows.row(r) if r >= 0 else (np.zeros(0), np.zeros(0)) for r in wanted]
+    assert counts.tolist() == [c.size for c, _ in parts]
+    assert cols.tolist() == [int(c) for c, _ in parts for c in c]
+    assert vals.tolist() == [float(v) for _, v in parts for v in v]

@@ -18,7 +18,6 @@ added here stays until the next bulk rebuild from the (then forgotten) event log
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from semrec.models.base import check_float, check_int
 from semrec.realtime.events import ItemStream, RecentEvent, Weights, item_stream
 from semrec.realtime.params import DAY, check_unit
-from semrec.realtime.sparse_rows import Row, SparseRows, dense, gather, grow
+from semrec.realtime.sparse_rows import Row, SparseRows, dense, grow
 from semrec.store.base import EventArrays
 
 __all__ = ["CoVisitation"]
@@ -144,15 +143,15 @@ class CoVisitation:
 
     def pairs(self, recent_items: ArrayLike, recent_weights: ArrayLike) -> Row:
         """The terms of `scores` as (column, value) pairs; a column may repeat (sum them)."""
-        items = np.asarray(recent_items, dtype=np.int64).ravel().tolist()
-        weights = np.asarray(recent_weights, dtype=np.float64).ravel().tolist()
-        rows, factors, mass = [], [], self._mass
-        for age, (i, w) in enumerate(zip(reversed(items), reversed(weights), strict=True)):
-            r = w * self.recency**age
-            if r > 0 and 0 <= i < self._n and mass[i] > 0:
-                rows.append(self._counts.row(i))
-                factors.append(r / math.sqrt(mass[i]))
-        cols, vals = gather(rows, factors)
+        items = np.asarray(recent_items, dtype=np.int64).ravel()[::-1]
+        weights = np.asarray(recent_weights, dtype=np.float64).ravel()[::-1]
+        mass = self._mass
+        factors = weights * self.recency ** np.arange(items.size, dtype=np.float64)
+        ok = (factors > 0) & (items >= 0) & (items < self._n)
+        ok[ok] = mass[items[ok]] > 0
+        items = items[ok]
+        (cols, vals), counts = self._counts.rows(items)
+        vals *= np.repeat(factors[ok] / np.sqrt(mass[items]), counts)
         return cols, vals / np.sqrt(mass[cols])
 
     def _touch(self, item: int) -> None:

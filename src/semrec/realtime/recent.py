@@ -75,16 +75,20 @@ class RecentItems:
 
     def items(self, user: int) -> NDArray[np.int64]:
         """The user's recent item indexes, oldest first."""
-        return np.fromiter((e.item for e in self.window(user)), dtype=np.int64)
+        return self.arrays(user)[0]
 
     def arrays(
         self, user: int
     ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-        """The user's recent (items, weights, timestamps), oldest first."""
-        events = self.window(user)
-        items = np.fromiter((e.item for e in events), dtype=np.int64, count=len(events))
-        weights = np.fromiter((e.weight for e in events), dtype=np.float64, count=len(events))
-        ts = np.fromiter((e.ts for e in events), dtype=np.float64, count=len(events))
+        """The user's recent (items, weights, timestamps), oldest first (copies)."""
+        events = self._live.get(user)
+        if events is None:  # still in the bulk arrays: slice them, make no event objects
+            lo, hi = self._span(user)
+            return self._items[lo:hi].copy(), self._weights[lo:hi].copy(), self._ts[lo:hi].copy()
+        n = len(events)
+        items = np.fromiter((e.item for e in events), dtype=np.int64, count=n)
+        weights = np.fromiter((e.weight for e in events), dtype=np.float64, count=n)
+        ts = np.fromiter((e.ts for e in events), dtype=np.float64, count=n)
         return items, weights, ts
 
     def forget(self, user: int) -> None:
@@ -98,11 +102,17 @@ class RecentItems:
         in_bulk = int(np.count_nonzero(self._stop > self._start))
         return in_bulk + sum(1 for d in self._live.values() if d)
 
+    def _span(self, user: int) -> tuple[int, int]:
+        """Where the user's events lie in the bulk-built arrays (empty span: none there)."""
+        if not 0 <= user < self._start.size:
+            return 0, 0
+        return int(self._start[user]), int(self._stop[user])
+
     def _bulk(self, user: int) -> tuple[RecentEvent, ...]:
         """The user's events still held only in the bulk-built arrays."""
-        if not 0 <= user < self._start.size or self._start[user] == self._stop[user]:
+        lo, hi = self._span(user)
+        if lo == hi:
             return _NO_EVENTS
-        lo, hi = int(self._start[user]), int(self._stop[user])
         items = self._items[lo:hi].tolist()
         weights = self._weights[lo:hi].tolist()
         stamps = self._ts[lo:hi].tolist()

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from semrec.data.arrays import distinct_inverse
+from semrec.data.arrays import distinct_inverse, group_sums
 
 __all__ = ["SparseRows", "dense", "gather", "grow", "summed"]
 
@@ -64,8 +64,8 @@ def summed(
     """
     if cols.size == 0:
         return _EMPTY_COLS, np.zeros(0, dtype=np.float32)
-    unique, where = distinct_inverse(cols)
-    return unique.astype(np.int64), np.bincount(where, weights=vals).astype(np.float32)
+    unique, sums = group_sums(cols, vals)
+    return unique.astype(np.int64), sums.astype(np.float32)
 
 
 def _top(cols: NDArray[np.int64], vals: NDArray[np.float64], top_n: int) -> Row:
@@ -133,6 +133,34 @@ class SparseRows:
         extra_cols = np.fromiter(delta.keys(), dtype=np.int64, count=n)
         extra_vals = np.fromiter(delta.values(), dtype=np.float64, count=n)
         return np.concatenate([cols, extra_cols]), np.concatenate([vals, extra_vals])
+
+    def rows(self, rows: NDArray[np.int64]) -> tuple[Row, NDArray[np.int64]]:
+        """The `row` of each of `rows`, one after another as (columns, values), and each one's
+        length; rows untouched since the bulk build are read in one gather."""
+        indptr = self._base.indptr
+        inside = (rows >= 0) & (rows < indptr.size - 1)
+        lo = np.zeros(rows.size, dtype=np.int64)
+        counts = np.zeros(rows.size, dtype=np.int64)
+        lo[inside] = indptr[rows[inside]]
+        counts[inside] = indptr[rows[inside] + 1] - lo[inside]
+        rewritten, delta = self._rows, self._delta
+        own = {k: self.row(r) for k, r in enumerate(rows.tolist()) if r in rewritten or r in delta}
+        for k, (cols, _) in own.items():
+            counts[k] = cols.size
+        total = int(counts.sum())
+        if total == 0:
+            return (_EMPTY_COLS, _EMPTY_VALS), counts
+        starts = np.cumsum(counts) - counts
+        if self._base.nnz:  # a written row's positions are clipped, then overwritten below
+            at = np.repeat(lo - starts, counts) + np.arange(total)
+            cols = self._base.indices.take(at, mode="clip").astype(np.int64)
+            vals = self._base.data.take(at, mode="clip").astype(np.float64)
+        else:
+            cols, vals = np.empty(total, dtype=np.int64), np.empty(total, dtype=np.float64)
+        for k, (row_cols, row_vals) in own.items():
+            cols[starts[k] : starts[k] + counts[k]] = row_cols
+            vals[starts[k] : starts[k] + counts[k]] = row_vals
+        return (cols, vals), counts
 
     def get(self, row: int, col: int) -> float:
         """The current count of entry (row, col); 0 when absent or trimmed."""
