@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from semrec.data.errors import ValidationError
+from semrec.data.memory import prefer_huge_pages
 from semrec.index.base import (
     Arrays,
     Result,
@@ -151,6 +152,8 @@ class HnswIndex:
         self._slot_of[ids] = new
         self._live[new] = True
         self._slot_is_id = self._slot_is_id and bool(np.array_equal(ids, new))
+        if 8 * ids.size >= self.slots:  # a bulk add (a build): not each single live insert
+            self._prefer_huge_pages()
 
     def search(
         self,
@@ -252,4 +255,13 @@ class HnswIndex:
         index._count = int(live_ids.size)
         index._slot_is_id = bool(np.array_equal(index._slot_ids, np.arange(index._live.size)))
         index._slot_is_id &= bool(index._live.all())
+        index._prefer_huge_pages()
         return index
+
+    def _prefer_huge_pages(self) -> None:
+        """Back the graph and its vectors with huge pages (`semrec.data.memory`)."""
+        graph, storage = self._index.hnsw, faiss.downcast_index(self._index.storage)
+        assert isinstance(storage, faiss.IndexFlatCodes)
+        for vector in (storage.codes, graph.neighbors, graph.offsets):
+            if vector.size():
+                prefer_huge_pages(faiss.rev_swig_ptr(vector.data(), vector.size()))
