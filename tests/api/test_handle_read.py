@@ -6,8 +6,40 @@ import asyncio
 import threading
 from pathlib import Path
 
+import pytest
+
 from semrec.api.handle import ServiceHandle
 from semrec.service import Recommender
+
+
+def _built(rec: Recommender) -> bool:
+    with rec.catalog_built() as built:
+        return built
+
+
+def test_a_request_checks_the_catalog_once_and_the_next_request_checks_again(
+    tmp_path: Path,
+) -> None:
+    from semrec.sample import generate
+
+    data = generate(seed=4, n_items=40, n_users=10)
+    home = tmp_path / "home"
+    settings = {"text": {"enabled": False}}
+    with Recommender.open(home, settings) as rec, Recommender.open(home, settings) as other:
+        rec.upsert_items(data.items[:30])
+        first = rec._catalog.view()
+        with rec.catalog_built() as built:
+            assert built
+            other.upsert_items(data.items[30:])  # lands between the check and the read
+            assert rec._catalog.view() is first  # the request's reads trust its one check
+        second = rec._catalog.view()
+        assert len(second) == 40  # the next read asks the store again
+        with pytest.raises(RuntimeError), rec.catalog_built() as built:
+            assert built
+            raise RuntimeError("a failed request")
+        other.upsert_items([{**data.items[0], "title": "renamed"}])
+        assert rec._catalog.view() is not second  # a failed request left no trust behind
+        assert rec.get_item(data.items[0]["item_id"]).title == "renamed"
 
 
 def test_a_free_lock_runs_the_read_on_the_loop_and_a_held_one_waits_off_it(
@@ -104,14 +136,14 @@ def test_a_read_that_must_rebuild_the_catalog_runs_off_the_loop(tmp_path: Path) 
         async def scenario() -> None:
             loop_thread = threading.get_ident()
             await handle.short(where)  # builds the catalog view if training did not
-            assert rec.catalog_built()
+            assert _built(rec)
             assert await handle.short(where) == loop_thread
             # another process (here: another recommender on the home) edits the catalog
             with Recommender.open(home, {"text": {"enabled": False}}) as other:
                 other.upsert_items(data.items[30:])
-            assert not rec.catalog_built()
+            assert not _built(rec)
             assert await handle.short(where) != loop_thread
-            assert rec.catalog_built() and len(rec._catalog.view()) == 40
+            assert _built(rec) and len(rec._catalog.view()) == 40
             assert await handle.short(where) == loop_thread
 
         asyncio.run(scenario())

@@ -62,8 +62,9 @@ class ServiceHandle:
         """
         if self._lock.acquire(blocking=False):
             try:
-                if self.recommender.catalog_built():
-                    return fn(self.recommender)
+                with self.recommender.catalog_built() as built:
+                    if built:
+                        return fn(self.recommender)
             finally:
                 self._lock.release()
         return await run_in_threadpool(self.call, fn)

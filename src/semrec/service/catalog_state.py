@@ -7,6 +7,8 @@ rules and objectives read, and the text encoder behind its embedding cache.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import scipy.sparse as sp
@@ -41,11 +43,13 @@ class CatalogState:
         self._cold: sp.csr_matrix | None = None
         self._columns: tuple[CatalogView, ItemColumns, list[str]] | None = None
         self._change = 0
+        self._checked = False  # inside `checked()`, having found everything built
 
     def invalidate(self) -> None:
         """The catalog changed: rebuild the view (and what depends on it) on next use."""
         self._view = None
         self._cold = None
+        self._checked = False
 
     def models_changed(self) -> None:
         """New models: cold items must pick their warm neighbours again (the rest stays)."""
@@ -59,9 +63,12 @@ class CatalogState:
     def view(self) -> CatalogView:
         """The catalog view, rebuilt when items were upserted or first seen in events.
 
-        Edits made by other processes (server workers, the CLI) count too.
+        Edits made by other processes (server workers, the CLI) count too. Inside a
+        `checked()` block that found the catalog built, the view is taken as it is.
         """
         view = self._view
+        if self._checked and view is not None:
+            return view
         edited = False
         for change in self.store.changes_after(self._change):
             self._change = change.seq
@@ -90,6 +97,16 @@ class CatalogState:
         return not self.settings.text.enabled or (
             language is not None and len(language) == len(view)
         )
+
+    @contextmanager
+    def checked(self) -> Iterator[bool]:
+        """`built()`, and while the block runs, reads trust a True answer instead of asking
+        the store again (one request checks once, not once before it and once inside)."""
+        self._checked = self.built()
+        try:
+            yield self._checked
+        finally:
+            self._checked = False
 
     def encoder(self) -> CachedEncoder:
         """The configured text encoder behind the content-hash embedding cache."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -231,9 +231,10 @@ class Recommender:
         """The configured text encoder behind the content-hash embedding cache."""
         return self._catalog.encoder()
 
-    def catalog_built(self) -> bool:
-        """Whether reads would find the catalog view and language index built (no rebuild)."""
-        return self._catalog.built()
+    def catalog_built(self) -> AbstractContextManager[bool]:
+        """Whether reads would find the catalog view and language index built (no rebuild);
+        reads inside the `with` block trust a True answer instead of checking again."""
+        return self._catalog.checked()
 
     def _language_index(self, *, progress: bool = False) -> LanguageIndex | None:
         """Item documents, embeddings, BM25 and lexicon for the current catalog (None: off)."""
@@ -394,7 +395,5 @@ class Recommender:
     def __enter__(self) -> Recommender:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
