@@ -62,3 +62,28 @@ def test_unknown_routes_answer_json_404(shop: Shop) -> None:
     answer = httpx.get(f"{shop.url}/nowhere")
     assert answer.status_code == 404
     assert answer.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Authorization": "bearer {key}"}, 200),  # the scheme is case-insensitive
+        ({"Authorization": "Basic {key}", "X-API-Key": "{key}"}, 200),  # another scheme: header
+        ({"Authorization": "Basic {key}"}, 401),
+        ({"Authorization": "Bearer", "X-API-Key": "{key}"}, 200),  # no credentials: header
+        ({"Authorization": "Bearer {key}", "X-API-Key": "sr_nope_nope"}, 200),  # bearer first
+        ({"Authorization": "Bearer sr_nope_nope", "X-API-Key": "{key}"}, 401),
+    ],
+)
+def test_which_header_counts(shop: Shop, headers: dict[str, str], status: int) -> None:
+    sent = {name: value.format(key=shop.keys["read"]) for name, value in headers.items()}
+    assert httpx.get(f"{shop.url}/stats", headers=sent).status_code == status
+
+
+def test_the_key_is_checked_before_the_request_is_read(shop: Shop) -> None:
+    for answer in (
+        httpx.get(f"{shop.url}/users/u0001/recommendations", params={"k": "many", "bogus": 1}),
+        httpx.post(f"{shop.url}/events", content=b"not json"),
+        httpx.get(f"{shop.url}/items/x/similar", params={"k": -1}),
+    ):
+        assert answer.status_code == 401, answer.text

@@ -48,6 +48,13 @@ def test_secured_routes_document_auth_errors_and_open_ones_do_not(shop: Shop) ->
     assert "401" not in spec["paths"]["/health/live"]["get"]["responses"]
     schemes = spec["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    assert {s.get("scheme") or s["name"] for s in schemes.values()} == {"bearer", "X-API-Key"}
+    for method, path in ROUTES:
+        security = spec["paths"][path][method].get("security")
+        if path.startswith(("/health", "/metrics")):
+            assert security is None, (method, path)
+        else:  # either scheme will do
+            assert sorted(security, key=str) == [{name: []} for name in sorted(schemes)]
 
 
 def test_read_answers_validate_against_their_documented_models(shop: Shop) -> None:

@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from threadpoolctl import threadpool_limits
 
 from semrec.api.errors import install_error_handlers
@@ -20,7 +21,7 @@ from semrec.api.ratelimit import RateLimiter
 from semrec.api.routes import OPEN_ROUTERS, SECURED_ROUTERS
 from semrec.api.schedule import TrainingSchedule
 from semrec.api.schemas import ErrorOut, ValidationErrorOut
-from semrec.api.security import ApiContext
+from semrec.api.security import ApiContext, document_security
 from semrec.api.training import BackgroundTrainer
 from semrec.data.errors import SettingsError
 from semrec.service import Recommender
@@ -51,6 +52,17 @@ def _version() -> str:
         return version("semrec")
     except PackageNotFoundError:
         return "0"
+
+
+def _operations(routers: tuple[APIRouter, ...]) -> set[tuple[str, str]]:
+    """Every ``(method, path)`` the routers serve, methods in OpenAPI's lower case."""
+    return {
+        (method.lower(), route.path)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
 
 
 def require_active_key(keys: ApiKeyStore) -> None:
@@ -121,6 +133,7 @@ def create_app(
         app.include_router(router)
     for router in SECURED_ROUTERS:
         app.include_router(router, responses=_AUTH_ERRORS)
+    document_security(app, _operations(SECURED_ROUTERS))
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.add_middleware(GuardMiddleware, metrics=metrics)
     return app

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Response
 
 from semrec.api.schemas import StatsOut, TrainStatusOut
-from semrec.api.security import Admin, ApiContext, Ctx, Read
+from semrec.api.security import AdminCtx, ApiContext, ReadCtx
 from semrec.api.training import TrainStatus
 
 __all__ = ["router"]
@@ -21,20 +21,20 @@ def _out(status: TrainStatus, ctx: ApiContext) -> TrainStatusOut:
     )
 
 
-@router.post("/admin/train", status_code=202, dependencies=[Admin])
-def start_training(ctx: Ctx, response: Response) -> TrainStatusOut:
+@router.post("/admin/train", status_code=202)
+def start_training(ctx: AdminCtx, response: Response) -> TrainStatusOut:
     """Train in the background (a request during a run queues one more); poll `GET`."""
     response.headers["Location"] = "/admin/train"
     return _out(ctx.trainer.request(), ctx)
 
 
-@router.get("/admin/train", dependencies=[Admin])
-def training_status(ctx: Ctx) -> TrainStatusOut:
+@router.get("/admin/train")
+def training_status(ctx: AdminCtx) -> TrainStatusOut:
     """Where background training stands, the last run's report, the served version, the schedule."""
     return _out(ctx.trainer.status(), ctx)
 
 
-@router.get("/stats", dependencies=[Read])
-def stats(ctx: Ctx) -> StatsOut:
+@router.get("/stats")
+def stats(ctx: ReadCtx) -> StatsOut:
     """Counts of items, users, events and the serving snapshot."""
     return StatsOut(**ctx.handle.call(lambda rec: rec.stats()))

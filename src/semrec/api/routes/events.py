@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from semrec.api.schemas import EventsIn, IngestOut
-from semrec.api.security import Ctx, Ingest
+from semrec.api.security import IngestCtx
 
 __all__ = ["router"]
 
@@ -16,10 +16,10 @@ router = APIRouter(tags=["events"])
 SHORT_BATCH = 64
 
 
-@router.post("/events", dependencies=[Ingest])
+@router.post("/events")
 async def ingest_events(
     body: EventsIn,
-    ctx: Ctx,
+    ctx: IngestCtx,
     skip_invalid: Annotated[
         bool, Query(description="Store the valid events and report the invalid ones.")
     ] = False,

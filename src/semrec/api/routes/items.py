@@ -14,7 +14,7 @@ from semrec.api.schemas import (
     UpsertOut,
     recommendations_answer,
 )
-from semrec.api.security import Ctx, Ingest, Read
+from semrec.api.security import IngestCtx, ReadCtx
 from semrec.data.errors import NotFoundError
 
 __all__ = ["router"]
@@ -23,20 +23,20 @@ router = APIRouter(prefix="/items", tags=["items"])
 ItemId = Annotated[str, Path(description="The item id.")]
 
 
-@router.put("", dependencies=[Ingest])
-def upsert_items(body: ItemsIn, ctx: Ctx) -> UpsertOut:
+@router.put("")
+def upsert_items(body: ItemsIn, ctx: IngestCtx) -> UpsertOut:
     """Insert or replace items; one invalid item rejects the whole batch (422)."""
     return UpsertOut(upserted=ctx.handle.call(lambda rec: rec.upsert_items(body.items)))
 
 
-@router.get("/{item_id}", dependencies=[Read])
-def get_item(item_id: ItemId, ctx: Ctx) -> ItemOut:
+@router.get("/{item_id}")
+def get_item(item_id: ItemId, ctx: ReadCtx) -> ItemOut:
     """One catalog item (404 when the catalog has no such item)."""
     return ItemOut(**ctx.handle.call(lambda rec: rec.get_item(item_id)).to_dict())
 
 
-@router.delete("/{item_id}", dependencies=[Ingest])
-def delete_item(item_id: ItemId, ctx: Ctx) -> DeletedOut:
+@router.delete("/{item_id}")
+def delete_item(item_id: ItemId, ctx: IngestCtx) -> DeletedOut:
     """Remove an item from the catalog: it is never recommended again (404 when absent)."""
     deleted = ctx.handle.call(lambda rec: rec.delete_items([item_id]))
     if not deleted:
@@ -44,10 +44,10 @@ def delete_item(item_id: ItemId, ctx: Ctx) -> DeletedOut:
     return DeletedOut(item_id=item_id, deleted=deleted)
 
 
-@router.get("/{item_id}/similar", dependencies=[Read], response_model=SimilarOut)
+@router.get("/{item_id}/similar", response_model=SimilarOut)
 async def similar_items(
     item_id: ItemId,
-    ctx: Ctx,
+    ctx: ReadCtx,
     k: Annotated[int, Query(ge=1, le=1000, description="How many items (1 to 1000).")] = 10,
 ) -> Response:
     """Items engaged with by the same people (404 for an unknown item)."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from semrec.api.query_params import query_model, query_parameters
 from semrec.api.schemas import ForgetOut, RecommendationsOut, RecommendQuery, recommendations_answer
-from semrec.api.security import Admin, Ctx, Read
+from semrec.api.security import AdminCtx, ReadCtx
 
 __all__ = ["router"]
 
@@ -18,14 +18,13 @@ UserId = Annotated[str, Path(description="The user id.")]
 
 @router.get(
     "/{user_id}/recommendations",
-    dependencies=[Read],
     response_model=RecommendationsOut,
     openapi_extra={"parameters": query_parameters(RecommendQuery)},
 )
 async def recommend(
     user_id: UserId,
+    ctx: ReadCtx,  # first: the key is checked before the query is read
     params: Annotated[RecommendQuery, Depends(query_model(RecommendQuery))],
-    ctx: Ctx,
 ) -> Response:
     """The user's top-k items from their current history, with reasons and an explanation.
 
@@ -47,8 +46,8 @@ async def recommend(
     return recommendations_answer(recs, user_id=user_id, model_version=ctx.handle.model_version)
 
 
-@router.delete("/{user_id}", dependencies=[Admin])
-def forget_user(user_id: UserId, ctx: Ctx) -> ForgetOut:
+@router.delete("/{user_id}")
+def forget_user(user_id: UserId, ctx: AdminCtx) -> ForgetOut:
     """Delete the user and every event of theirs (admin scope)."""
     deleted = ctx.handle.call(lambda rec: rec.forget_user(user_id))
     return ForgetOut(user_id=user_id, deleted_events=deleted)
