@@ -6,5 +6,6 @@ __all__ = ["OPEN_ROUTERS", "SECURED_ROUTERS"]
 
 #: Health and metrics: no key needed, never rate-limited.
 OPEN_ROUTERS = (health.router,)
-#: Everything else: an API key with the route's scope, within its rate.
-SECURED_ROUTERS = (items.router, events.router, users.router, search.router, admin.router)
+#: Everything else: an API key with the route's scope, within its rate. Busiest first (routes
+#: are tried in order): recommendations, similar items, events.
+SECURED_ROUTERS = (users.router, items.router, events.router, search.router, admin.router)
