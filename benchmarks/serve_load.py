@@ -650,23 +650,25 @@ similar-items route.
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 3.6 ms, p99 58.3 ms | **not met** |
-| >= 800 requests/s with concurrency | recommend c=16 582/s; mixed c=16 548/s | **not met** |
-| freshness <= 50 ms | p50 5.1 ms, p99 7.7 ms after the ack; 200/200 fresh | met |
+| recommendation p99, 1 client, <= 15 ms | p50 2.7 ms, p99 3.8 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 771/s; mixed c=16 712/s | **not met** |
+| freshness <= 50 ms | p50 3.7 ms, p99 5.2 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
 **The machine, run to run.** The two cores are shared, and their speed moved by a third over one
 day: rtrec's recommendation route, which never changed, answered from 1,273 down to 939
 requests/s with 16 clients. An in-process recommendation at 1M took 1.61-1.68 ms at 20:45, and
-with one more speed-up since, 1.89-2.03 ms at 21:29 and 2.31-2.38 ms at 21:36. Full runs of
-2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k, in the same run):
+with one more speed-up since, 1.89-2.03 ms at 21:29 and 2.31-2.38 ms at 21:36. So the column to
+compare across runs is the last one, semrec against rtrec's unchanged route in the same run.
+Full runs of 2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k):
 
 | run | semrec code | recommend | mixed 90/10 | similar | rtrec recommend | semrec / rtrec |
 |---|---|---:|---:|---:|---:|---:|
 | previous session (committed then) | before the covering index | 774 | 725 | 848 | 1,182 | 0.65 |
 | 1, 20:34 | all but the explanation change | 784 | 761 | 846 | 1,142 | 0.69 |
 | 2, 20:59 | final | 701 | 565 | 678 | 1,014 | 0.69 |
-| 3, 21:15 (these results) | final | 582 | 548 | 601 | 938 | 0.62 |
+| 3, 21:15 | final | 582 | 548 | 601 | 938 | 0.62 |
+| 4, 23:20 (these results) | + huge pages for the HNSW graph, one auth dependency, one catalog check, co-visitation in one gather | 771 | 712 | 865 | 1,083 | 0.71 |
 
 Four runs earlier that day, with the code before the covering index, gave 824, 788, 759 and 774
 (rtrec 1,273, 1,245, 1,215 and 1,182). No gain from the last changes can be read through this
@@ -675,8 +677,16 @@ distinct) and 2-7% (explanations), and a cold user's read inside a recommendatio
 to 135 us. Whether a run reaches 800/s depends on the machine's state as much as on the code.
 The c=16 recommendation scenario starts with cold per-worker user caches (5,000 users); a miss
 reads the user's events from one covering index. With one client the recommendation p99 at 1M
-was 3.3 ms in run 1 and 5.8 ms in run 2; in run 3, 58.3 ms (p95 5.0 ms, max 158 ms): a few
-requests stalled on the loaded machine.
+was 3.3 ms in run 1, 5.8 ms in run 2, 58.3 ms in run 3 (p95 5.0 ms, max 158 ms: a few requests
+stalled on the loaded machine) and 3.8 ms in run 4.
+
+Run 4 has this evening's changes; rtrec's route answered 1,083/s in it, so the machine was
+between its best and worst of the day. Against rtrec in the same run semrec went from 0.62-0.69
+to 0.71. Paired bursts against two servers at once (old code on one port, new on the other, 8
+alternating 6 s wrk runs, `/tmp/exp/pair.sh`) gave new/old 1.02 for the huge pages and
+co-visitation changes alone; the one-dependency auth took the app's own cost per recommendation
+from 0.58 to 0.43 ms in process (the route driven through ASGI against `Recommender.recommend`
+directly, same users).
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
 costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
@@ -692,8 +702,14 @@ from the pool's slice of it instead) and a user-event cache of 16,384 users per 
 of 4,096; then a covering index for a user's events (a cold user read inside a
 recommendation: 135 us instead of 359 us), distinct item indexes by sorting instead of numpy 2.4's
 hash-based `np.unique` (38 us against 5 us for 600 indexes; 4% of a recommendation) and the
-explanations' source scores read for all items at once. In process a recommendation took 1.6-1.7
-ms on a quiet machine (1.8-2.0 ms before the last three changes): HNSW search 0.34 ms, fold-in 0.1
+explanations' source scores read for all items at once; then the HNSW graph and its vectors
+on transparent huge pages (`madvise`; the graph search at 1M 204 -> 160 us median, a
+recommendation 6% faster alternating two copies of the index in one process), one dependency
+for the key check and the route's context instead of FastAPI's `HTTPBearer`, `APIKeyHeader`
+and a context dependency (0.15 ms per request), one catalog check per request instead of two,
+and a user's co-visitation rows read in one gather (106 -> 84 us). In process a recommendation
+took 1.6-1.7 ms on a quiet machine (1.8-2.0 ms before the covering index and the two changes
+after it): HNSW search 0.34 ms, fold-in 0.1
 ms, co-visitation 0.16 ms, the history row 0.13 ms, explanations 0.24 ms. rtrec's recommendation
 (SLIM on 100k events, no live sources, no explanations) costs 0.8 ms of CPU: 1,287/s with 16
 clients at 100k.
