@@ -668,7 +668,7 @@ Full runs of 2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k
 | 1, 20:34 | all but the explanation change | 784 | 761 | 846 | 1,142 | 0.69 |
 | 2, 20:59 | final | 701 | 565 | 678 | 1,014 | 0.69 |
 | 3, 21:15 | final | 582 | 548 | 601 | 938 | 0.62 |
-| 4, 23:20 (these results) | + huge pages for the HNSW graph, one auth dependency, one catalog check, co-visitation in one gather | 771 | 712 | 865 | 1,083 | 0.71 |
+| 4, 23:20 (these results) | + this evening's four changes | 771 | 712 | 865 | 1,083 | 0.71 |
 
 Four runs earlier that day, with the code before the covering index, gave 824, 788, 759 and 774
 (rtrec 1,273, 1,245, 1,215 and 1,182). No gain from the last changes can be read through this
