@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import mmap
 import sys
 from typing import Any
 
@@ -19,8 +20,8 @@ import numpy as np
 __all__ = ["HUGE_PAGE", "prefer_huge_pages"]
 
 HUGE_PAGE = 2 << 20
-"""Bytes in one huge page (x86-64, arm64 with 4 KiB base pages)."""
-_PAGE = 4096
+"""Bytes in one huge page (x86-64, and arm64 with 4 KiB base pages)."""
+_PAGE = mmap.PAGESIZE
 _MADV_HUGEPAGE = 14
 _MADV_COLLAPSE = 25  # Linux 6.1+: collapse what is already resident, now
 
