@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from semrec.realtime.sparse_rows import SparseRows, dense, gather
+from semrec.realtime.sparse_rows import SparseRows, dense
 
 
 def test_a_full_delta_merges_into_the_row_trimmed_to_top_n() -> None:
@@ -34,9 +34,8 @@ def test_bulk_rows_are_trimmed_with_ties_to_the_lower_column() -> None:
     assert sorted(zip(cols.tolist(), vals.tolist(), strict=True)) == [(0, 2), (1, 2), (3, 4)]
 
 
-def test_gather_and_dense_sum_scaled_rows() -> None:
-    parts = [(np.array([0, 2]), np.array([1.0, 2.0])), (np.array([2, 5]), np.array([1.0, 1.0]))]
-    cols, vals = gather(parts, [2.0, 0.5])
+def test_dense_sums_repeated_columns() -> None:
+    cols, vals = np.array([0, 2, 2, 5]), np.array([2.0, 4.0, 0.5, 0.5])
     # column 5 lies beyond n = 4 and is dropped
     np.testing.assert_allclose(dense(cols, vals, 4), [2.0, 0.0, 4.5, 0.0])
 

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from semrec.data.arrays import distinct_inverse, group_sums
 
-__all__ = ["SparseRows", "dense", "gather", "grow", "summed"]
+__all__ = ["SparseRows", "dense", "grow", "summed"]
 
 Row = tuple[NDArray[np.int64], NDArray[np.float64]]
 _EMPTY_COLS = np.zeros(0, dtype=np.int64)
@@ -36,15 +36,6 @@ def grow(arr: NDArray[np.float64], n: int) -> NDArray[np.float64]:
     out = np.zeros(max(n, 2 * arr.size, 16), dtype=arr.dtype)
     out[: arr.size] = arr
     return out
-
-
-def gather(rows: list[Row], factors: list[float]) -> Row:
-    """All `rows` concatenated, each row's values multiplied by its factor."""
-    if not rows:
-        return _EMPTY_COLS, _EMPTY_VALS
-    cols = np.concatenate([c for c, _ in rows])
-    vals = np.concatenate([v for _, v in rows]).astype(np.float64, copy=False)
-    return cols, vals * np.repeat(factors, [c.size for c, _ in rows])
 
 
 def dense(cols: NDArray[np.int64], vals: NDArray[np.float64], n: int) -> NDArray[np.float32]:
@@ -136,7 +127,7 @@ class SparseRows:
 
     def rows(self, rows: NDArray[np.int64]) -> tuple[Row, NDArray[np.int64]]:
         """The `row` of each of `rows`, one after another as (columns, values), and each one's
-        length; rows untouched since the bulk build are read in one gather."""
+        length; rows untouched since the bulk build are read at once. The arrays are new."""
         indptr = self._base.indptr
         inside = (rows >= 0) & (rows < indptr.size - 1)
         lo = np.zeros(rows.size, dtype=np.int64)
@@ -148,8 +139,8 @@ class SparseRows:
         for k, (cols, _) in own.items():
             counts[k] = cols.size
         total = int(counts.sum())
-        if total == 0:
-            return (_EMPTY_COLS, _EMPTY_VALS), counts
+        if total == 0:  # fresh arrays: callers may scale the values in place
+            return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)), counts
         starts = np.cumsum(counts) - counts
         if self._base.nnz:  # a written row's positions are clipped, then overwritten below
             at = np.repeat(lo - starts, counts) + np.arange(total)

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from semrec.models.base import check_float, check_int
 from semrec.realtime.events import RecentEvent, Weights, item_stream
 from semrec.realtime.params import check_unit
-from semrec.realtime.sparse_rows import Row, SparseRows, dense, gather, grow
+from semrec.realtime.sparse_rows import Row, SparseRows, dense, grow
 from semrec.store.base import EventArrays
 
 __all__ = ["Transitions"]
@@ -122,9 +122,10 @@ class Transitions:
         items = np.asarray(last_items, dtype=np.int64).ravel()
         if items.size > 1:
             items = items[np.append(items[1:] != items[:-1], True)]
-        rows, factors = [], []
-        for age, i in enumerate(items[::-1][: self.order].tolist()):
-            if 0 <= i < self._n and self._mass[i] > 0:
-                rows.append(self._counts.row(i))
-                factors.append(self.recency**age / self._mass[i])
-        return gather(rows, factors)
+        items = items[::-1][: self.order]
+        factors = self.recency ** np.arange(items.size, dtype=np.float64)
+        ok = (items >= 0) & (items < self._n)
+        ok[ok] = self._mass[items[ok]] > 0
+        (cols, vals), counts = self._counts.rows(items[ok])
+        vals *= np.repeat(factors[ok] / self._mass[items[ok]], counts)
+        return cols, vals
