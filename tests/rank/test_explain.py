@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from semrec.data.errors import ValidationError
@@ -46,6 +46,19 @@ TABLE: list[tuple[list[dict[str, Any]], str, str]] = [
         [{"kind": "source", "source": "trending", "share": 0.9}],
         "Popular right now.",
         "当前热门。",
+    ),
+    (
+        [
+            {
+                "kind": "model",
+                "model": "trending",
+                "contributions": {"popular": 1.6, "trending": 1.7},
+            },
+            {"kind": "source", "source": "trending", "share": 0.43},
+            {"kind": "source", "source": "popularity", "share": 0.42},
+        ],
+        "Popular right now, and it is popular overall.",
+        "当前热门，且广受欢迎。",
     ),
     (
         [{"kind": "model", "model": "ease", "fallback": "no history"}],
@@ -182,6 +195,30 @@ def test_long_lists_are_cut_but_a_rule_that_moved_the_item_is_always_told() -> N
         "Because you interacted with the Yamaha P-45, and it is under your 500 limit, "
         "is from Yamaha, has keys 88 and is ranked lower by a shop rule."
     )
+
+
+SOURCE_LEADS = {
+    "trending": "Popular right now",
+    "popularity": "Popular overall",
+    "covisitation": "Often chosen together",
+    "sequence": "Often picked next",
+    "semantic": "Close to your interests",
+    "als": "Liked by people with similar taste",
+}
+
+
+@given(
+    st.dictionaries(st.sampled_from(sorted(SOURCE_LEADS)), st.floats(0.01, 1), min_size=1),
+    st.sampled_from(sorted(SOURCE_LEADS)),
+)
+def test_the_source_with_the_largest_share_leads(shares: dict[str, float], model: str) -> None:
+    """Whichever source the model reason names, the largest source leads the sentence."""
+    assume(len(set(shares.values())) == len(shares))
+    reasons = [{"kind": "model", "model": model}] + [
+        {"kind": "source", "source": name, "share": share} for name, share in shares.items()
+    ]
+    largest = max(shares, key=lambda name: shares[name])
+    assert sentence(reasons).startswith(SOURCE_LEADS[largest])
 
 
 def test_unknown_language_is_refused() -> None:

@@ -120,6 +120,17 @@ class _Phrase(NamedTuple):
     rule: bool = False
 
 
+# Each source's phrase, and each model's (the CF model's names what it learned from)
+_SOURCE_PHRASES = {
+    name: _Phrase(*texts, rank=_SOURCE, covers=frozenset({name}))
+    for name, texts in _SOURCES.items()
+}
+_MODEL_PHRASES = {
+    name: _Phrase(*(_HISTORY if name == "cf" else texts), rank=_MODEL, covers=frozenset({name}))
+    for name, texts in _SOURCES.items()
+}
+
+
 def sentence(reasons: Sequence[Mapping[str, Any]], language: str = "en") -> str:
     """One sentence explaining a recommendation, built only from its `reasons`.
 
@@ -131,11 +142,13 @@ def sentence(reasons: Sequence[Mapping[str, Any]], language: str = "en") -> str:
     """
     if language not in LANGUAGES:
         raise ValidationError("language", language, "'en' or 'zh'")
-    phrases = _phrases(reasons)
-    leads = sorted((p for p in phrases if p.rank < _CLAUSE), key=lambda p: (p.rank, -p.share))
+    leads: list[_Phrase] = []
+    rules: list[_Phrase] = []
+    clauses: list[_Phrase] = []
+    for p in _phrases(reasons):
+        (rules if p.rule else leads if p.rank < _CLAUSE else clauses).append(p)
+    leads.sort(key=_lead_order)
     lead = leads[0] if leads else None
-    rules = [p for p in phrases if p.rule]
-    clauses = [p for p in phrases if p.rank == _CLAUSE and not p.rule]
     if lead is not None:
         second = [p for p in leads[1:] if p.rank < _MODEL and not p.covers & lead.covers]
         clauses = second[:1] + clauses
@@ -143,6 +156,10 @@ def sentence(reasons: Sequence[Mapping[str, Any]], language: str = "en") -> str:
     if language == "zh":
         return _zh(lead, clauses)
     return _en(lead, clauses)
+
+
+def _lead_order(phrase: _Phrase) -> tuple[int, float]:
+    return phrase.rank, -phrase.share
 
 
 def _en(lead: _Phrase | None, clauses: list[_Phrase]) -> str:
@@ -161,23 +178,43 @@ def _zh(lead: _Phrase | None, clauses: list[_Phrase]) -> str:
 
 
 def _phrases(reasons: Sequence[Mapping[str, Any]]) -> list[_Phrase]:
-    """Every phrase the reasons support, in their order, without repeats."""
-    kinds = {r.get("kind") for r in reasons}
-    terms = next((_texts(r.get("terms")) for r in reasons if r.get("kind") == "matched_terms"), [])
-    found: list[_Phrase | None] = [_because([r for r in reasons if r.get("kind") == "because_of"])]
+    """Every phrase the reasons support, in their order, without repeats.
+
+    Two reasons can support the same words (the model that led and its source); the phrase
+    kept is the one that leads best, so the largest source still leads the sentence.
+    """
+    because = [r for r in reasons if r.get("kind") == "because_of"]
+    found: list[_Phrase | None] = [_because(because)] if because else []
+    terms: list[str] | None = None
     for reason in reasons:
         kind = reason.get("kind")
-        if kind == "search":
-            found.append(_search(terms))
-        elif kind == "matched_terms" and "search" not in kinds:
-            found.append(_terms_clause(terms))
-        elif kind in _MAKERS:
-            found.append(_MAKERS[kind](reason))
+        maker = _MAKERS.get(kind)  # type: ignore[arg-type]
+        if maker is not None:
+            found.append(maker(reason))
+        elif kind == "search" or kind == "matched_terms":
+            if terms is None:
+                terms = _search_terms(reasons)
+            if kind == "search":
+                found.append(_search(terms))
+            elif not any(r.get("kind") == "search" for r in reasons):
+                found.append(_terms_clause(terms))
     out: list[_Phrase] = []
+    at: dict[str, int] = {}
     for phrase in found:
-        if phrase is not None and all(phrase.en_clause != p.en_clause for p in out):
+        if phrase is None:
+            continue
+        seen = at.get(phrase.en_clause)
+        if seen is None:
+            at[phrase.en_clause] = len(out)
             out.append(phrase)
+        elif (phrase.rank, -phrase.share) < (out[seen].rank, -out[seen].share):
+            out[seen] = phrase
     return out
+
+
+def _search_terms(reasons: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The terms of the first `matched_terms` reason."""
+    return next((_texts(r.get("terms")) for r in reasons if r.get("kind") == "matched_terms"), [])
 
 
 def _because(reasons: list[Mapping[str, Any]]) -> _Phrase | None:
@@ -233,8 +270,10 @@ def _source(reason: Mapping[str, Any]) -> _Phrase | None:
     if not name:
         return None
     share = reason.get("share")
-    weight = float(share) if isinstance(share, int | float) else 0.0
-    return _Phrase(*_SOURCES[name], rank=_SOURCE, share=weight, covers=frozenset({name}))
+    p = _SOURCE_PHRASES[name]
+    if not isinstance(share, int | float):
+        return p
+    return _Phrase(p.en_lead, p.en_clause, p.zh, p.rank, float(share), p.covers)
 
 
 def _model(reason: Mapping[str, Any]) -> _Phrase | None:
@@ -242,10 +281,7 @@ def _model(reason: Mapping[str, Any]) -> _Phrase | None:
     name = _source_name(reason.get("model"))
     if name == "cf" and reason.get("fallback"):
         name = "popular"
-    if not name:
-        return None
-    texts = _HISTORY if name == "cf" else _SOURCES[name]
-    return _Phrase(*texts, rank=_MODEL, covers=frozenset({name}))
+    return _MODEL_PHRASES[name] if name else None
 
 
 def _search(terms: list[str]) -> _Phrase:
