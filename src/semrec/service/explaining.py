@@ -77,7 +77,7 @@ class Explainer:
         if total <= 0:
             why = "no history" if self.history_items.size == 0 else "no personalised evidence"
             return {"kind": "model", "model": "popularity", "fallback": why}
-        lead = max(parts, key=lambda name: parts[name])
+        lead = max(parts, key=parts.__getitem__)
         reason: dict[str, Any] = {"kind": "model", "model": self._model_name(lead)}
         reason["contributions"] = parts
         if self.history_items.size == 0 and self.searched is None:
@@ -182,9 +182,8 @@ def _cited(parts: dict[str, float], total: float) -> list[str]:
     """The sources that gave at least `CITE_SHARE` of the score, largest first."""
     if total <= 0:
         return []
-    return [
-        name for name in sorted(parts, key=lambda n: -parts[n]) if parts[name] >= CITE_SHARE * total
-    ]
+    cited = [name for name, part in parts.items() if part >= CITE_SHARE * total]
+    return sorted(cited, key=parts.__getitem__, reverse=True) if len(cited) > 1 else cited
 
 
 def _strongest_by_column(
