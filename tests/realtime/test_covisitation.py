@@ -133,3 +133,14 @@ def test_bulk_build_equals_repeated_updates(events: list[Row]) -> None:
     for i in range(6):
         assert bulk.mass(i) == pytest.approx(inc.mass(i), rel=1e-9)
         np.testing.assert_allclose(bulk.scores([i], [1.0], 6), inc.scores([i], [1.0], 6), rtol=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(event_streams(n_users=3, n_items=6))
+def test_rows_are_each_items_row_in_turn(events: list[Row]) -> None:
+    cov = replay(CoVisitation(window=3, merge_at=2), events)
+    items = np.array([5, 0, 7, 2, 2, -1], dtype=np.int64)  # 7 and -1 are unknown
+    (cols, vals), counts = cov.rows(items)
+    assert counts.tolist() == [cov.row(int(i))[0].size for i in items]
+    np.testing.assert_array_equal(cols, np.concatenate([cov.row(int(i))[0] for i in items]))
+    np.testing.assert_array_equal(vals, np.concatenate([cov.row(int(i))[1] for i in items]))

@@ -70,3 +70,12 @@ def test_bulk_build_matches_the_incremental_counts() -> None:
     np.testing.assert_allclose(bulk.to_csr(6).toarray(), inc.to_csr(6).toarray())
     assert bulk.count(B, C) == 2.0 and bulk.count(A, X) == 1.0
     np.testing.assert_allclose(bulk.scores([A, B], 6), inc.scores([A, B], 6))
+
+
+def test_rows_are_each_items_successor_row_in_turn() -> None:
+    tr = replay(Transitions(merge_at=2), sequences([A, B, C], [A, B, D], [B, C, A]))
+    (cols, vals), counts = tr.rows(np.array([B, A, 9, B], dtype=np.int64))  # 9 is unknown
+    assert counts.tolist() == [tr.row(B)[0].size, tr.row(A)[0].size, 0, tr.row(B)[0].size]
+    sums = np.zeros(6)
+    np.add.at(sums, cols[: counts[0]], vals[: counts[0]])
+    assert sums.tolist() == [tr.count(B, j) for j in range(6)]

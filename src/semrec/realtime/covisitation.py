@@ -118,6 +118,10 @@ class CoVisitation:
         """Item `i`'s co-visitation counts c(i, .) as (columns, values), columns may repeat."""
         return self._counts.row(i)
 
+    def rows(self, items: NDArray[np.int64]) -> tuple[Row, NDArray[np.int64]]:
+        """The `row` of each of `items` one after another, and each one's length (new arrays)."""
+        return self._counts.rows(items)
+
     def count(self, i: int, j: int) -> float:
         """The current co-visitation count c(i, j)."""
         return self._counts.get(i, j)

@@ -100,6 +100,10 @@ class Transitions:
         """Item `i`'s successor counts t(i, .) as (columns, values), columns may repeat."""
         return self._counts.row(i)
 
+    def rows(self, items: NDArray[np.int64]) -> tuple[Row, NDArray[np.int64]]:
+        """The `row` of each of `items` one after another, and each one's length (new arrays)."""
+        return self._counts.rows(items)
+
     def count(self, i: int, j: int) -> float:
         """The current successor count t(i, j)."""
         return self._counts.get(i, j)

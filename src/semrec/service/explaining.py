@@ -117,29 +117,35 @@ class Explainer:
         return found
 
     def prepare(self, items: npt.NDArray[np.int64]) -> None:
-        """Read the source scores of all `items`, and find the closest past item in meaning of
-        every item citing meaning, at once."""
+        """Read the source scores of all `items`, and find the evidence of every item citing
+        a recent item (co-visitation, sequence) or meaning, at once."""
         at = items if self.pool is None else np.searchsorted(self.pool, items)
         columns = [[round(v, 4) for v in part[at].tolist()] for part in self.parts.values()]
         for n, item in enumerate(items.tolist()):
             self._parts_cache[item] = {
                 name: col[n] for name, col in zip(self.parts, columns, strict=True)
             }
-        if self.language is None or "semantic" not in self.parts:
-            return
+        for name in ("covisitation", "sequence"):
+            if self.live is not None and (cited := self._citing(name, items)).size:
+                self._strongest.setdefault(name, {}).update(self._strongest_among(name, cited))
+        if self.language is not None and (cited := self._citing("semantic", items)).size:
+            past, sims = closest_past_items(
+                self.language.vectors, self.language.has_text, self.history_items, cited
+            )
+            self._closest_cache.update(
+                zip(cited.tolist(), zip(past.tolist(), sims.tolist(), strict=True), strict=True)
+            )
+
+    def _citing(self, name: str, items: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Those of `items` whose reasons cite source `name`."""
+        if name not in self.parts:
+            return items[:0]
         cited = [
             item
             for item in items.tolist()
-            if "semantic" in _cited(parts := self._parts(item), sum(parts.values()))
+            if name in _cited(parts := self._parts(item), sum(parts.values()))
         ]
-        if cited:
-            items = np.asarray(cited, dtype=np.int64)
-            past, sims = closest_past_items(
-                self.language.vectors, self.language.has_text, self.history_items, items
-            )
-            self._closest_cache.update(
-                zip(cited, zip(past.tolist(), sims.tolist(), strict=True), strict=True)
-            )
+        return np.asarray(cited, dtype=np.int64)
 
     def _closest(self, item: int) -> tuple[int, float]:
         found = self._closest_cache.get(item)
@@ -153,11 +159,18 @@ class Explainer:
 
     def _strongest_recent(self, name: str, item: int) -> int:
         """The recent item with the largest co-visitation or successor count to `item`."""
-        strongest = self._strongest.get(name)
-        if strongest is None:
-            past, cols, vals = self._recent_rows(name)
-            strongest = self._strongest[name] = _strongest_by_column(past, cols, vals)
-        return strongest.get(item, -1)
+        strongest = self._strongest.setdefault(name, {})
+        if item not in strongest:
+            strongest.update(self._strongest_among(name, np.array([item], dtype=np.int64)))
+        return strongest[item]
+
+    def _strongest_among(self, name: str, items: npt.NDArray[np.int64]) -> dict[int, int]:
+        """`_strongest_recent` of each of `items` (-1 where no recent item counts it)."""
+        past, cols, vals = self._recent_rows(name)
+        keep = np.isin(cols, items)
+        found = dict.fromkeys(items.tolist(), -1)
+        found.update(_strongest_by_column(past[keep], cols[keep], vals[keep]))
+        return found
 
     def _recent_rows(self, name: str) -> tuple[npt.NDArray[np.int64], ...]:
         """The recent items' count rows, concatenated as (past item, column, value) arrays."""
@@ -165,15 +178,9 @@ class Explainer:
         if cached is None:
             assert self.live is not None
             counter = self.live.covisitation if name == "covisitation" else self.live.transitions
-            past: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
-            cols: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
-            vals: list[npt.NDArray[np.float64]] = [np.zeros(0, np.float64)]
-            for item in distinct(self.recent_items).tolist():
-                c, v = counter.row(item)
-                past.append(np.full(c.size, item, np.int64))
-                cols.append(c.astype(np.int64))
-                vals.append(v.astype(np.float64))
-            cached = (np.concatenate(past), np.concatenate(cols), np.concatenate(vals))
+            recent = distinct(self.recent_items)
+            (cols, vals), counts = counter.rows(recent)
+            cached = (np.repeat(recent, counts), cols.astype(np.int64), vals.astype(np.float64))
             self._rows[name] = cached
         return cached
 
