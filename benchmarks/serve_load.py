@@ -650,9 +650,9 @@ similar-items route.
 
 | target | measured | |
 |---|---|---|
-| recommendation p99, 1 client, <= 15 ms | p50 2.7 ms, p99 3.8 ms | met |
-| >= 800 requests/s with concurrency | recommend c=16 771/s; mixed c=16 712/s | **not met** |
-| freshness <= 50 ms | p50 3.7 ms, p99 5.2 ms after the ack; 200/200 fresh | met |
+| recommendation p99, 1 client, <= 15 ms | p50 3.1 ms, p99 7.5 ms | met |
+| >= 800 requests/s with concurrency | recommend c=16 660/s; mixed c=16 600/s | **not met** |
+| freshness <= 50 ms | p50 4.8 ms, p99 6.3 ms after the ack; 200/200 fresh | met |
 | no error under load | 0 in every scenario, both sizes, and across a swap | met |
 
 **The machine, run to run.** The two cores are shared, and their speed moved by a third over one
@@ -660,7 +660,7 @@ day: rtrec's recommendation route, which never changed, answered from 1,273 down
 requests/s with 16 clients. An in-process recommendation at 1M took 1.61-1.68 ms at 20:45, and
 with one more speed-up since, 1.89-2.03 ms at 21:29 and 2.31-2.38 ms at 21:36. So the column to
 compare across runs is the last one, semrec against rtrec's unchanged route in the same run.
-Full runs of 2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k):
+Full runs of 2026-12-06 and 07, requests/s with 16 clients (semrec at 1M, rtrec at 100k):
 
 | run | semrec code | recommend | mixed 90/10 | similar | rtrec recommend | semrec / rtrec |
 |---|---|---:|---:|---:|---:|---:|
@@ -668,7 +668,9 @@ Full runs of 2026-12-06, requests/s with 16 clients (semrec at 1M, rtrec at 100k
 | 1, 20:34 | all but the explanation change | 784 | 761 | 846 | 1,142 | 0.69 |
 | 2, 20:59 | final | 701 | 565 | 678 | 1,014 | 0.69 |
 | 3, 21:15 | final | 582 | 548 | 601 | 938 | 0.62 |
-| 4, 23:20 (these results) | + this evening's four changes | 771 | 712 | 865 | 1,083 | 0.71 |
+| 4, 23:20 | + that evening's four changes | 771 | 712 | 865 | 1,083 | 0.71 |
+| 5, 00:35 | + cheaper explanation sentences | 665 | 624 | 666 | 845 | 0.79 |
+| 6, 01:32 (these results) | + evidence for cited items only | 660 | 600 | 719 | 864 | 0.76 |
 
 Four runs earlier that day, with the code before the covering index, gave 824, 788, 759 and 774
 (rtrec 1,273, 1,245, 1,215 and 1,182). No gain from the last changes can be read through this
@@ -687,6 +689,13 @@ alternating 6 s wrk runs, `/tmp/exp/pair.sh`) gave new/old 1.02 for the huge pag
 co-visitation changes alone; the one-dependency auth took the app's own cost per recommendation
 from 0.58 to 0.43 ms in process (the route driven through ASGI against `Recommender.recommend`
 directly, same users).
+
+Runs 5 and 6 came on a slower machine: rtrec's route answered 845-864/s against 1,083/s in
+run 4, and semrec's similar-items route, unchanged since, 666-719/s against 865/s. Against
+rtrec in the same run semrec went from 0.71 to 0.76-0.79. Paired bursts (`/tmp/exp/pair.sh`,
+the committed code of run 4 on one port, the new code on the other) gave new/old 1.046 for the
+sentence changes (server CPU per recommendation 2.70 -> 2.58 ms) and 1.032 with the evidence
+change too (3.17 -> 3.02 ms, the machine slower still).
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
 costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
@@ -707,7 +716,10 @@ on transparent huge pages (`madvise`; the graph search at 1M 204 -> 160 us media
 recommendation 6% faster alternating two copies of the index in one process), one dependency
 for the key check and the route's context instead of FastAPI's `HTTPBearer`, `APIKeyHeader`
 and a context dependency (0.15 ms per request), one catalog check per request instead of two,
-and a user's co-visitation rows read in one gather (106 -> 84 us). In process a recommendation
+and a user's co-visitation rows read in one gather (106 -> 84 us); then explanation sentences
+from phrases built once (100 -> 68 us for 10 items), no scipy matrix rebuilt for a fold-in or
+an explanation, and the recent item behind a co-visitation or sequence score found for the cited
+items only (explanations at 100k: 875 -> 525 us per request). In process a recommendation
 took 1.6-1.7 ms on a quiet machine (1.8-2.0 ms before the covering index and the two changes
 after it): HNSW search 0.34 ms, fold-in 0.1
 ms, co-visitation 0.16 ms, the history row 0.13 ms, explanations 0.24 ms. rtrec's recommendation
