@@ -125,27 +125,21 @@ class Explainer:
             self._parts_cache[item] = {
                 name: col[n] for name, col in zip(self.parts, columns, strict=True)
             }
-        for name in ("covisitation", "sequence"):
-            if self.live is not None and (cited := self._citing(name, items)).size:
-                self._strongest.setdefault(name, {}).update(self._strongest_among(name, cited))
-        if self.language is not None and (cited := self._citing("semantic", items)).size:
+        cites = [(item, _cited(p := self._parts(item), sum(p.values()))) for item in items.tolist()]
+
+        def citing(name: str) -> npt.NDArray[np.int64]:
+            return np.asarray([item for item, names in cites if name in names], dtype=np.int64)
+
+        if self.live is not None:
+            for name in ("covisitation", "sequence"):
+                if (cited := citing(name)).size:
+                    self._strongest.setdefault(name, {}).update(self._strongest_among(name, cited))
+        if self.language is not None and (cited := citing("semantic")).size:
             past, sims = closest_past_items(
                 self.language.vectors, self.language.has_text, self.history_items, cited
             )
-            self._closest_cache.update(
-                zip(cited.tolist(), zip(past.tolist(), sims.tolist(), strict=True), strict=True)
-            )
-
-    def _citing(self, name: str, items: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Those of `items` whose reasons cite source `name`."""
-        if name not in self.parts:
-            return items[:0]
-        cited = [
-            item
-            for item in items.tolist()
-            if name in _cited(parts := self._parts(item), sum(parts.values()))
-        ]
-        return np.asarray(cited, dtype=np.int64)
+            found = zip(past.tolist(), sims.tolist(), strict=True)
+            self._closest_cache.update(zip(cited.tolist(), found, strict=True))
 
     def _closest(self, item: int) -> tuple[int, float]:
         found = self._closest_cache.get(item)
