@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["RRF_K", "blend", "normalise", "reciprocal_rank_fusion"]
+__all__ = ["RRF_K", "blend", "normalise", "normalise_rows", "reciprocal_rank_fusion"]
 
 #: The usual constant of reciprocal-rank fusion (Cormack et al. 2009).
 RRF_K = 60
@@ -40,6 +40,26 @@ def normalise(
     with np.errstate(invalid="ignore"):
         out = (values - np.float32(low)) / np.float32(high - low)
     out[~keep] = 0
+    return out
+
+
+def normalise_rows(scores: npt.NDArray[np.floating], mask: npt.NDArray[np.bool_]) -> FloatArray:
+    """`normalise` of each row of the 2-D `scores` over the same `mask`, in one pass: equal,
+    bit for bit, to normalising the rows one by one (cheaper for many short rows).
+
+    >>> normalise_rows(np.array([[1.0, 3.0, 2.0], [5.0, 5.0, 5.0]]), np.ones(3, bool)).tolist()
+    [[0.0, 1.0, 0.5], [0.0, 0.0, 0.0]]
+    """
+    values = np.asarray(scores, dtype=np.float32)
+    keep = np.isfinite(values) & mask
+    low = np.where(keep, values, np.float32(np.inf)).min(axis=1, initial=np.inf)
+    high = np.where(keep, values, np.float32(-np.inf)).max(axis=1, initial=-np.inf)
+    spread = (high.astype(np.float64) - low.astype(np.float64)).astype(np.float32)
+    flat = ~(low < high)  # nothing kept, or a constant row
+    spread[flat], low[flat] = 1, 0
+    with np.errstate(invalid="ignore"):
+        out: FloatArray = (values - low[:, None]) / spread[:, None]
+    out[~keep | flat[:, None]] = 0
     return out
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from semrec.rank.fusion import RRF_K, normalise
+from semrec.rank.fusion import RRF_K, normalise, normalise_rows
 from semrec.rank.tuning import RRF_DEPTH, RRF_TIE_BREAK, TIE_BREAK, FusionChoice, adapted_weights
 from semrec.realtime import LiveState
 
@@ -102,18 +102,19 @@ def fuse(
             top = (ranks < RRF_DEPTH) & (norm > 0)
             part[top] = 1.0 / (RRF_K + ranks[top] + 1.0)
             parts[name] = part
+        popular = normalise(popularity, allow)
     else:
         weights = adapted_weights(
             fusion.weights, n_history, fusion.history_half, "semantic" in sources
         )
-        for name, values in sources.items():
-            weight = weights.get(name, 0.0)
-            if weight > 0:
-                parts[name] = np.float32(weight) * normalise(values, allow)
+        used = [name for name in sources if weights.get(name, 0.0) > 0]
+        rows = normalise_rows(np.stack([*(sources[name] for name in used), popularity]), allow)
+        parts = {name: np.float32(weights[name]) * rows[k] for k, name in enumerate(used)}
+        popular = rows[-1]
     total = np.zeros(allow.shape[0], dtype=np.float32)
     for part in parts.values():
         total += part
     tie = RRF_TIE_BREAK if fusion.mode == "rrf" else TIE_BREAK
-    total += np.float32(tie) * normalise(popularity, allow)
+    total += np.float32(tie) * popular
     total[~allow] = -np.inf
     return Fused(total, parts)
