@@ -695,7 +695,8 @@ run 4, and semrec's similar-items route, unchanged since, 666-719/s against 865/
 rtrec in the same run semrec went from 0.71 to 0.76-0.79. Paired bursts (`/tmp/exp/pair.sh`,
 the committed code of run 4 on one port, the new code on the other) gave new/old 1.046 for the
 sentence changes (server CPU per recommendation 2.70 -> 2.58 ms) and 1.032 with the evidence
-change too (3.17 -> 3.02 ms, the machine slower still).
+change too (3.17 -> 3.02 ms, the machine slower still), and 1.014 (3.12 -> 3.02 ms) for the
+final code, the one-pass fusion included, on a noisier machine.
 
 **Where the CPU went, and what changed.** Both cores are the limit: a recommendation at 1M
 costs the server about 2.5 ms of CPU (4.6-5.0 ms before the changes below), and wrk
@@ -719,7 +720,8 @@ and a context dependency (0.15 ms per request), one catalog check per request in
 and a user's co-visitation rows read in one gather (106 -> 84 us); then explanation sentences
 from phrases built once (100 -> 68 us for 10 items), no scipy matrix rebuilt for a fold-in or
 an explanation, and the recent item behind a co-visitation or sequence score found for the cited
-items only (explanations at 100k: 875 -> 525 us per request). In process a recommendation
+items only (explanations at 100k: 875 -> 525 us per request); after run 6, the blend's
+sources normalised in one pass (54 -> 32 us). In process a recommendation
 took 1.6-1.7 ms on a quiet machine (1.8-2.0 ms before the covering index and the two changes
 after it): HNSW search 0.34 ms, fold-in 0.1
 ms, co-visitation 0.16 ms, the history row 0.13 ms, explanations 0.24 ms. rtrec's recommendation
