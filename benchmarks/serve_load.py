@@ -670,7 +670,7 @@ Full runs of 2026-12-06 and 07, requests/s with 16 clients (semrec at 1M, rtrec 
 | 3, 21:15 | final | 582 | 548 | 601 | 938 | 0.62 |
 | 4, 23:20 | + that evening's four changes | 771 | 712 | 865 | 1,083 | 0.71 |
 | 5, 00:35 | + cheaper explanation sentences | 665 | 624 | 666 | 845 | 0.79 |
-| 6, 01:32 (these results) | + evidence for cited items only | 660 | 600 | 719 | 864 | 0.76 |
+| 6, 01:02 (these results) | + evidence for cited items only | 660 | 600 | 719 | 864 | 0.76 |
 
 Four runs earlier that day, with the code before the covering index, gave 824, 788, 759 and 774
 (rtrec 1,273, 1,245, 1,215 and 1,182). No gain from the last changes can be read through this
